@@ -1,0 +1,18 @@
+"""gencraft: rule-based and learned generative art, side by side.
+
+The names an artist needs in a sketch are importable from here::
+
+    from gencraft import Float, Int, Bool, Choice, Colour, palette
+
+Engines live in submodules (``gencraft.noise``, ``gencraft.lsystem``,
+``gencraft.particles``); ML is under ``gencraft.ml`` and imported only on use.
+"""
+__version__ = "0.1.0"
+
+from .params import Bool, Choice, Color, Colour, Float, Int  # noqa: E402
+from .color import PALETTES, gradient, hsl, mix, palette, parse_color  # noqa: E402
+
+__all__ = [
+    "__version__", "Float", "Int", "Bool", "Choice", "Colour", "Color",
+    "palette", "PALETTES", "gradient", "mix", "hsl", "parse_color",
+]

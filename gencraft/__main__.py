@@ -1,0 +1,4 @@
+"""``python -m gencraft`` is the ``gencraft`` command."""
+from .cli import main
+
+main()

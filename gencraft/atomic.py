@@ -1,0 +1,51 @@
+"""Write files so that a reader (or a killed run) never sees half of one.
+
+Everything gencraft writes goes to a temporary name in the destination folder and
+is renamed into place when complete: `os.replace` is atomic on POSIX, so a file
+either exists whole or not at all, even after `kill -9`.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from .errors import UserError
+
+
+@contextlib.contextmanager
+def atomic_path(dest: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to `dest`; rename it onto `dest` on success.
+
+    On any exception the temporary file is removed and `dest` is untouched.
+    """
+    dest = Path(dest)
+    folder = dest.parent if str(dest.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"cannot write {str(dest)!r}: folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise UserError(f"cannot write {str(dest)!r}: folder {str(folder)!r} is not writable")
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=folder)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, dest)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+        raise
+
+
+def write_bytes(dest: str | os.PathLike, data: bytes) -> None:
+    """Atomically write `data` to `dest`."""
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(dest: str | os.PathLike, text: str) -> None:
+    """Atomically write UTF-8 `text` to `dest`."""
+    write_bytes(dest, text.encode("utf-8"))

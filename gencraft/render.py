@@ -1,0 +1,185 @@
+"""Render a sketch: parameters + seed -> drawing -> image bytes with provenance.
+
+This is the one path every command takes (render, live, edition, explore), so
+that the same sketch source, parameters and seed give byte-identical PNGs
+anywhere.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from .atomic import atomic_path
+from .canvas import FORMATS, PAPER_MM, Canvas, mm_to_px
+from .errors import UserError
+from .params import Params
+from .provenance import PDF_RECIPE_PREFIX, encode_png, make_recipe, recipe_json, svg_with_recipe
+from .seeds import Seed, parse_seed
+from .sketch import Sketch, load_sketch
+
+OUTPUT_FORMATS = FORMATS + ("gif", "mp4")
+MAX_PIXELS = 200_000_000
+
+
+@dataclass
+class Render:
+    """One finished raster render: pixels plus the recipe that made them."""
+
+    rgba: np.ndarray
+    recipe: dict
+    sketch: Sketch
+    params: Params
+    seed: Seed
+
+    def png_bytes(self) -> bytes:
+        return encode_png(self.rgba, self.recipe)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the PNG atomically."""
+        path = Path(path)
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(self.png_bytes())
+        return path
+
+
+def parse_size(text: str | tuple | None) -> tuple[int, int] | None:
+    """'1600x1200', '2000' (square), or a paper size at a dpi: 'A3@300', 'letter@150'."""
+    if text is None or isinstance(text, tuple):
+        return text
+    s = str(text).strip()
+    m = re.fullmatch(r"(\d+)\s*[xX×]\s*(\d+)", s) or re.fullmatch(r"(\d+)", s)
+    if m:
+        w = int(m.group(1))
+        h = int(m.group(2)) if m.lastindex == 2 else w
+    else:
+        m = re.fullmatch(r"([A-Za-z0-9]+)(?:@(\d+)(?:dpi)?)?", s)
+        paper = {k.lower(): v for k, v in PAPER_MM.items()}
+        if not m or m.group(1).lower() not in paper:
+            raise UserError(
+                f"size {s!r}: expected WIDTHxHEIGHT in pixels (e.g. 1600x1200) or a paper size at a dpi "
+                f"(e.g. A3@300; papers: {', '.join(PAPER_MM)})"
+            )
+        dpi = int(m.group(2) or 150)
+        wmm, hmm = paper[m.group(1).lower()]
+        w, h = mm_to_px(wmm, dpi), mm_to_px(hmm, dpi)
+    if w < 1 or h < 1 or w * h > MAX_PIXELS:
+        raise UserError(f"size {s!r}: expected between 1x1 and {MAX_PIXELS:,} pixels in all")
+    return (w, h)
+
+
+def output_format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in OUTPUT_FORMATS:
+        raise UserError(
+            f"unknown output format {('.' + suffix) if suffix else '(no extension)'!r} for {str(path)!r}: "
+            f"expected one of {', '.join('.' + f for f in OUTPUT_FORMATS)}"
+        )
+    return suffix
+
+
+def _prepare(sketch: Sketch | str | Path, params, seed, size):
+    if not isinstance(sketch, Sketch):
+        sketch = load_sketch(sketch)
+    if not isinstance(params, Params):
+        params = sketch.resolve(params or {})
+    seed = parse_seed(seed)
+    size = parse_size(size) or sketch.default_size
+    return sketch, params, seed, size
+
+
+def draw_on(canvas: Canvas, sketch: Sketch, params: Params, seed: Seed, frame: int = 0) -> None:
+    """Run the sketch's draw on a canvas with a fresh generator for the seed."""
+    t = (frame % sketch.frames) / sketch.frames if sketch.animated else 0.0
+    sketch.call_draw(canvas, seed.rng(), params, t=t, frame=frame)
+
+
+def render(sketch: Sketch | str | Path, params: Mapping[str, Any] | Params | None = None,
+           seed: Any = 0, size: Any = None, frame: int | None = None) -> Render:
+    """Render a sketch to an RGBA array in memory (PNG pipeline)."""
+    sketch, params, seed, size = _prepare(sketch, params, seed, size)
+    canvas = Canvas(size[0], size[1], "png")
+    draw_on(canvas, sketch, params, seed, frame or 0)
+    recipe = make_recipe(sketch, params, seed, size, "png", frame if sketch.animated else None)
+    return Render(canvas.to_array(), recipe, sketch, params, seed)
+
+
+def render_vector(sketch, params=None, seed: Any = 0, size: Any = None, fmt: str = "svg") -> bytes:
+    """Render a sketch to SVG or PDF bytes with the recipe in their metadata."""
+    sketch, params, seed, size = _prepare(sketch, params, seed, size)
+    recipe = make_recipe(sketch, params, seed, size, fmt)
+    buf = io.BytesIO()
+    canvas = Canvas(size[0], size[1], fmt, target=buf)
+    if fmt == "pdf":
+        import cairo
+
+        canvas.surface.set_metadata(cairo.PDFMetadata.TITLE, sketch.title)
+        canvas.surface.set_metadata(cairo.PDFMetadata.CREATOR, "gencraft")
+        canvas.surface.set_metadata(cairo.PDFMetadata.CREATE_DATE, "2000-01-01T00:00:00Z")
+        canvas.surface.set_metadata(cairo.PDFMetadata.KEYWORDS, PDF_RECIPE_PREFIX + recipe_json(recipe))
+    draw_on(canvas, sketch, params, seed)
+    canvas.finish()
+    data = buf.getvalue()
+    return svg_with_recipe(data, recipe) if fmt == "svg" else data
+
+
+def render_animation_frames(sketch, params=None, seed: Any = 0, size: Any = None) -> list[np.ndarray]:
+    """All frames of an animated sketch (one for a still), as RGBA arrays."""
+    sketch, params, seed, size = _prepare(sketch, params, seed, size)
+    frames = []
+    for k in range(sketch.frames):
+        canvas = Canvas(size[0], size[1], "png")
+        draw_on(canvas, sketch, params, seed, k)
+        frames.append(canvas.to_array())
+    return frames
+
+
+def encode_animation(frames: list[np.ndarray], fmt: str, fps: float, recipe: dict) -> bytes:
+    """GIF (looping) or MP4 bytes of RGBA frames."""
+    import imageio.v3 as iio
+
+    rgb = [f[..., :3] for f in frames]
+    if fmt == "gif":
+        return iio.imwrite("<bytes>", rgb, extension=".gif", duration=1000.0 / fps, loop=0)
+    try:
+        return iio.imwrite("<bytes>", rgb, extension=".mp4", fps=fps, codec="libx264",
+                           macro_block_size=8, ffmpeg_log_level="error")
+    except Exception as exc:  # imageio-ffmpeg missing
+        raise UserError(f"cannot write MP4 ({exc}); install gencraft[editions] for ffmpeg, or use .gif") from None
+
+
+def render_file_bytes(sketch, out: str | Path, params=None, seed: Any = 0, size: Any = None) -> bytes:
+    """The bytes `gencraft render` writes to `out`, chosen by its extension."""
+    fmt = output_format(out)
+    sketch, params, seed, size = _prepare(sketch, params, seed, size)
+    if fmt == "png":
+        return render(sketch, params, seed, size).png_bytes()
+    if fmt in ("svg", "pdf"):
+        return render_vector(sketch, params, seed, size, fmt)
+    frames = render_animation_frames(sketch, params, seed, size)
+    recipe = make_recipe(sketch, params, seed, size, fmt)
+    return encode_animation(frames, fmt, sketch.fps, recipe)
+
+
+def render_to_file(sketch, out: str | Path, params=None, seed: Any = 0, size: Any = None,
+                   timeout: float | None = None) -> Path:
+    """Render and write `out` atomically: it exists whole or not at all.
+
+    With a `timeout` the drawing runs in a child process that is killed when
+    the limit passes (see :mod:`gencraft.timelimit`).
+    """
+    from .timelimit import call_with_timeout
+
+    out = Path(out)
+    output_format(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"cannot write {str(out)!r}: folder {str(folder)!r} does not exist")
+    with atomic_path(out) as tmp:
+        data = call_with_timeout(render_file_bytes, sketch, out, params, seed, size, timeout=timeout)
+        tmp.write_bytes(data)
+    return out

@@ -1,0 +1,62 @@
+"""Re-render an image from its recipe and verify the bytes match.
+
+When they don't, say why: the sketch file is gone or its source changed since
+the render, the gencraft version differs, the parameters are no longer valid,
+or — with everything equal — the sketch itself is not deterministic.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import UserError
+from .provenance import read_recipe
+from .render import render_file_bytes
+from .sketch import load_sketch
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    reasons: list[str] = field(default_factory=list)
+    recipe: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.ok:
+            return "reproduced: byte-identical"
+        return "not reproduced: " + "; ".join(self.reasons)
+
+
+def reproduce(path: str | Path, sketch_path: str | Path | None = None, write_to: str | Path | None = None) -> Verdict:
+    """Re-render the image at `path` from its embedded recipe and compare bytes."""
+    path = Path(path)
+    recipe = read_recipe(path)
+    if recipe.get("stages"):
+        raise UserError(f"{str(path)!r} went through later stages ({', '.join(s.get('kind', '?') for s in recipe['stages'])}); "
+                        "only plain sketch renders can be reproduced byte for byte")
+    sk_path = Path(sketch_path or recipe["sketch"]["path"])
+    reasons: list[str] = []
+    if not sk_path.exists():
+        raise UserError(f"sketch {str(sk_path)!r} named in the recipe does not exist (pass --sketch PATH)")
+    source = sk_path.read_bytes()
+    if hashlib.sha256(source).hexdigest() != recipe["sketch"]["sha256"]:
+        reasons.append(f"sketch source changed since the render ({sk_path} sha256 differs)")
+    if recipe.get("gencraft") != __version__:
+        reasons.append(f"gencraft version changed ({recipe.get('gencraft')} -> {__version__})")
+    sketch = load_sketch(sk_path)
+    try:
+        params = sketch.resolve(recipe.get("params", {}))
+    except UserError as exc:
+        return Verdict(False, reasons + [f"parameters no longer valid: {exc}"], recipe)
+    out_suffix = "." + recipe.get("format", "png")
+    data = render_file_bytes(sketch, Path("x" + out_suffix), params, recipe["seed"], tuple(recipe["size"]))
+    if write_to:
+        Path(write_to).write_bytes(data)
+    if data == path.read_bytes():
+        return Verdict(True, [], recipe)
+    if not reasons:
+        reasons.append("same recipe but different bytes: the sketch is not deterministic "
+                       "(does it use random/time/global state instead of rng?)")
+    return Verdict(False, reasons, recipe)

@@ -1,0 +1,204 @@
+"""Loading sketch files: declared parameters, draw(), features(), animation.
+
+A sketch is a plain Python file::
+
+    \"\"\"Flow — evenly spaced curves through a noise field.\"\"\"
+    from gencraft import Float, Choice, palette
+
+    SIZE = (2000, 2000)              # default render size (optional)
+    density = Float(0.6, 0.1, 1.0, help="how much ink")
+    colours = Choice("dusk", ["dusk", "sea"])
+
+    def draw(c, rng, p):             # canvas, seeded generator, parameters
+        ...
+
+    def features(rng, p):            # optional: traits for editions
+        return {"Palette": p.colours}
+
+Animated sketches set ``FRAMES`` (and optionally ``FPS``) and give ``draw`` a
+``t`` argument: the loop phase in [0, 1). A ``frame`` argument gets the index.
+
+Every load executes the file as a fresh module (never ``sys.modules``), so live
+reload always sees the file as it is now.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import itertools
+import sys
+import traceback
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from .errors import SketchError, UserError
+from .params import Param, Params, resolve
+
+_counter = itertools.count()
+DEFAULT_SIZE = (1200, 1200)
+
+
+def sketch_frames_message(exc: BaseException, path: Path) -> str:
+    """One line: the exception, located at the deepest frame inside the sketch file."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    own = [f for f in tb if Path(f.filename).resolve() == path.resolve()]
+    where = f"{path}:{own[-1].lineno}" if own else str(path)
+    code = f" ({own[-1].line.strip()})" if own and own[-1].line else ""
+    msg = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{where}: {type(exc).__name__}: {msg}{code}".rstrip()
+
+
+def sketch_traceback(exc: BaseException, path: Path) -> str:
+    """The traceback restricted to the sketch's own frames (for overlays and logs)."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    own = [f for f in tb if Path(f.filename).resolve() == path.resolve()]
+    lines = traceback.format_list(own) if own else []
+    return "".join(lines) + "".join(traceback.format_exception_only(type(exc), exc))
+
+
+@dataclass
+class Sketch:
+    """A loaded sketch: its module, declared parameters and entry points."""
+
+    path: Path
+    module: types.ModuleType
+    source: bytes
+    params: dict[str, Param] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.source).hexdigest()
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def title(self) -> str:
+        title = getattr(self.module, "TITLE", None)
+        if title:
+            return str(title)
+        doc = (self.module.__doc__ or "").strip().splitlines()
+        return doc[0].split(" — ")[0].split(" - ")[0].strip() if doc else self.name
+
+    @property
+    def description(self) -> str:
+        return (self.module.__doc__ or "").strip()
+
+    @property
+    def default_size(self) -> tuple[int, int]:
+        size = getattr(self.module, "SIZE", DEFAULT_SIZE)
+        return (int(size[0]), int(size[1]))
+
+    @property
+    def frames(self) -> int:
+        """Number of frames of an animated sketch (1 for a still)."""
+        return int(getattr(self.module, "FRAMES", 1))
+
+    @property
+    def fps(self) -> float:
+        return float(getattr(self.module, "FPS", 24))
+
+    @property
+    def animated(self) -> bool:
+        return self.frames > 1
+
+    @property
+    def has_features(self) -> bool:
+        return callable(getattr(self.module, "features", None))
+
+    def resolve(self, *layers: Mapping[str, Any]) -> Params:
+        """Defaults, then each layer of overrides, validated."""
+        return resolve(self.params, *layers)
+
+    def call_draw(self, canvas, rng, params: Params, t: float = 0.0, frame: int = 0) -> None:
+        """Call the sketch's draw(); its exceptions become a SketchError naming file:line."""
+        draw = self.module.draw
+        kwargs = {}
+        sig = _signature(draw)
+        if "t" in sig:
+            kwargs["t"] = t
+        if "frame" in sig:
+            kwargs["frame"] = frame
+        try:
+            draw(canvas, rng, params, **kwargs)
+        except UserError:
+            raise
+        except Exception as exc:  # the sketch's own bug: report its frames
+            err = SketchError(sketch_frames_message(exc, self.path))
+            err.details = sketch_traceback(exc, self.path)  # type: ignore[attr-defined]
+            raise err from exc
+
+    def call_features(self, rng, params: Params) -> dict[str, Any]:
+        """The sketch's traits, checked to be a JSON-able {name: value} dict."""
+        if not self.has_features:
+            return {}
+        try:
+            traits = self.module.features(rng, params)
+        except Exception as exc:
+            raise SketchError(sketch_frames_message(exc, self.path)) from exc
+        return check_traits(traits, self.path)
+
+
+def check_traits(traits: Any, path: Path) -> dict[str, Any]:
+    """Traits must be a dict of str -> str/int/float/bool (ERC-721 attribute values)."""
+    if not isinstance(traits, Mapping):
+        raise UserError(f"{path}: features() must return a dict of trait name to value, got {type(traits).__name__}")
+    out = {}
+    for key, value in traits.items():
+        if hasattr(value, "item") and callable(value.item):  # numpy scalars
+            value = value.item()
+        if not isinstance(key, str) or not isinstance(value, (str, int, float, bool)):
+            raise UserError(
+                f"{path}: features() trait {key!r} has value {value!r} of type {type(value).__name__}; "
+                "expected a string, number or bool"
+            )
+        out[key] = value
+    return out
+
+
+def _signature(fn: Callable) -> set[str]:
+    try:
+        return set(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
+def load_sketch(path: str | Path) -> Sketch:
+    """Execute a sketch file as a fresh module and collect its declarations."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"sketch file {str(path)!r} does not exist")
+    if not path.is_file():
+        raise UserError(f"sketch {str(path)!r} is not a file")
+    if path.suffix != ".py":
+        raise UserError(f"sketch {str(path)!r} is not a Python file (expected a .py sketch)")
+    source = path.read_bytes()
+    mod_name = f"gencraft_sketch_{path.stem}_{next(_counter)}"
+    module = types.ModuleType(mod_name)
+    module.__file__ = str(path)
+    try:
+        code = compile(source, str(path), "exec")
+    except SyntaxError as exc:
+        col = f":{exc.offset}" if exc.offset else ""
+        raise SketchError(f"{path}:{exc.lineno}{col}: SyntaxError: {exc.msg}") from None
+    sys.modules[mod_name] = module  # dataclasses/pickling inside the sketch need it while executing
+    try:
+        exec(code, module.__dict__)
+    except UserError:
+        raise
+    except Exception as exc:
+        raise SketchError(sketch_frames_message(exc, path)) from exc
+    finally:
+        sys.modules.pop(mod_name, None)
+    if not callable(getattr(module, "draw", None)):
+        raise UserError(f"{path} is not a gencraft sketch: it defines no draw(canvas, rng, params) function")
+    declared: dict[str, Param] = {}
+    for name, value in vars(module).items():
+        if isinstance(value, Param) and not name.startswith("_"):
+            value.name = name
+            declared[name] = value
+    return Sketch(path=path, module=module, source=source, params=declared)
