@@ -27,7 +27,10 @@ def atomic_path(dest: str | os.PathLike) -> Iterator[Path]:
         raise UserError(f"cannot write {str(dest)!r}: folder {str(folder)!r} does not exist")
     if not os.access(folder, os.W_OK):
         raise UserError(f"cannot write {str(dest)!r}: folder {str(folder)!r} is not writable")
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise UserError(f"cannot write {str(dest)!r}: {exc.strerror.lower()}") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -66,9 +66,24 @@ def encode_png(rgba: np.ndarray, recipe: dict | None, extra_text: dict[str, str]
     return buf.getvalue()
 
 
+def normalise_svg_ids(text: str) -> str:
+    """Renumber cairo's process-global surface ids in order of appearance.
+
+    cairo numbers SVG surfaces with a counter that lives for the whole
+    process (``surface1``, then ``surface6`` for the next document...), which
+    would make the same drawing differ byte-wise between renders.
+    """
+    mapping: dict[str, str] = {}
+
+    def renumber(m: re.Match) -> str:
+        return mapping.setdefault(m.group(0), f"surface{len(mapping) + 1}")
+
+    return re.sub(r"\bsurface\d+\b", renumber, text)
+
+
 def svg_with_recipe(svg: bytes, recipe: dict) -> bytes:
     """Insert a <metadata> element holding the recipe right after the <svg> tag."""
-    text = svg.decode("utf-8")
+    text = normalise_svg_ids(svg.decode("utf-8"))
     payload = recipe_json(recipe).replace("]]>", "]]]]><![CDATA[>")
     meta = f'<metadata id="gencraft-recipe"><![CDATA[{payload}]]></metadata>\n'
     m = re.search(r"<svg\b[^>]*>\s*", text)
