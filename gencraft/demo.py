@@ -1,0 +1,138 @@
+"""`make demo`: render the bundled sketches, an edition, an exploration and a
+compare sheet into gallery/, with gallery/index.html linking everything.
+
+Every step goes through the public CLI, exactly as an artist would type it, so
+the demo doubles as an end-to-end check of the commands.
+"""
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SKETCHES = ROOT / "sketches"
+GALLERY = ROOT / "gallery"
+
+EDITION_SKETCH = "truchet"
+EXPLORE_SKETCH = "shapes"
+EXPLORE_PROMPT = "red circles"
+
+
+def gencraft(*args: str) -> subprocess.CompletedProcess:
+    """Run one gencraft command, echoing it; stop the demo if it fails."""
+    cmd = [sys.executable, "-m", "gencraft", *map(str, args)]
+    print("  $ gencraft " + " ".join(str(a) for a in args), flush=True)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, text=True, stdout=subprocess.PIPE)
+    if proc.returncode != 0:
+        raise SystemExit(f"demo step failed (exit {proc.returncode}): gencraft {' '.join(map(str, args))}")
+    print(f"    done in {time.perf_counter() - t0:.1f} s", flush=True)
+    return proc
+
+
+def render_sketches() -> list[dict]:
+    """Every sketch in sketches/ at its default size; animated ones also as GIF."""
+    out = GALLERY / "sketches"
+    out.mkdir(parents=True, exist_ok=True)
+    items = []
+    sys.path.insert(0, str(ROOT))
+    from gencraft.sketch import load_sketch
+
+    for path in sorted(SKETCHES.glob("*.py")):
+        sketch = load_sketch(path)
+        png = out / f"{path.stem}.png"
+        gencraft("render", path.relative_to(ROOT), "--seed", "1", "-o", png.relative_to(ROOT))
+        item = {"name": path.stem, "title": sketch.title, "image": f"sketches/{png.name}",
+                "doc": sketch.description.split("\n\n")[0]}
+        if sketch.animated:
+            gif = out / f"{path.stem}.gif"
+            gencraft("render", path.relative_to(ROOT), "--seed", "1", "--size", "480x480",
+                     "-o", gif.relative_to(ROOT))
+            item["animation"] = f"sketches/{gif.name}"
+        items.append(item)
+    return items
+
+
+def run_edition() -> dict:
+    folder = GALLERY / "edition"
+    gencraft("edition", f"sketches/{EDITION_SKETCH}.py", "--count", "16", "--collection-seed", "gencraft-demo",
+             "--size", "640x640", "--out", folder.relative_to(ROOT), "--workers", "2")
+    return {"sketch": EDITION_SKETCH, "gallery": "edition/index.html"}
+
+
+def run_exploration() -> dict:
+    folder = GALLERY / "explore"
+    gencraft("explore", f"sketches/{EXPLORE_SKETCH}.py", "--prompt", EXPLORE_PROMPT, "--budget", "40",
+             "--seed", "0", "--out", folder.relative_to(ROOT), "--study", (folder / "study.db").relative_to(ROOT))
+    return {"sketch": EXPLORE_SKETCH, "prompt": EXPLORE_PROMPT, "folder": "explore/"}
+
+
+def run_compare() -> dict:
+    out = GALLERY / "compare.png"
+    gencraft("compare", f"sketches/{EXPLORE_SKETCH}.py", "--prompt", EXPLORE_PROMPT, "--budget", "24",
+             "-o", out.relative_to(ROOT))
+    return {"image": "compare.png"}
+
+
+def write_index(sketches: list[dict], edition: dict, explore: dict, compare: dict) -> Path:
+    cards = "\n".join(
+        f'<figure><a href="{html.escape(s.get("animation", s["image"]))}">'
+        f'<img src="{html.escape(s.get("animation", s["image"]))}" alt="{html.escape(s["title"])}"></a>'
+        f'<figcaption><b>{html.escape(s["title"])}</b> <code>sketches/{s["name"]}.py</code>'
+        f'<br>{html.escape(s["doc"])}</figcaption></figure>'
+        for s in sketches
+    )
+    explore_files = sorted(p.name for p in (GALLERY / "explore").glob("*.png"))
+    explore_imgs = "".join(f'<a href="explore/{n}"><img class="small" src="explore/{n}"></a>' for n in explore_files[:8])
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>gencraft gallery</title>
+<style>
+body{{background:#15141a;color:#e9e4da;font:15px/1.5 system-ui,sans-serif;margin:0;padding:32px 48px}}
+h1{{font-weight:600;letter-spacing:.02em}} h2{{margin-top:48px;border-bottom:1px solid #333;padding-bottom:6px}}
+.grid{{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:28px}}
+figure{{margin:0}} img{{width:100%;border-radius:4px;background:#222}} img.small{{width:180px;margin:4px}}
+figcaption{{font-size:13px;color:#b9b3a8;margin-top:6px}} a{{color:#f2b880}} code{{color:#8fd3c8}}
+</style></head><body>
+<h1>gencraft gallery</h1>
+<p>Rule-based sketches beside learned models. Every image carries its recipe:
+<code>gencraft info FILE</code> prints it and <code>gencraft reproduce FILE</code> re-renders it byte for byte.</p>
+<h2>Sketches</h2><div class="grid">{cards}</div>
+<h2>Edition</h2><p>16 tokens of <code>{edition['sketch']}</code> from the collection seed
+<code>gencraft-demo</code>: <a href="{edition['gallery']}">browse the edition gallery</a>
+(metadata, rarity table, contact sheet and QA report are in <code>edition/</code>).</p>
+<a href="edition/contact_sheet.png"><img style="max-width:900px" src="edition/contact_sheet.png"></a>
+<h2>CLIP-guided exploration</h2><p><code>{explore['sketch']}</code> searched for
+“{html.escape(explore['prompt'])}” with the bundled tiny CLIP: <a href="{explore['folder']}">results</a>.</p>
+{explore_imgs}
+<h2>Rule-based vs learned</h2><a href="{compare['image']}"><img style="max-width:1200px" src="{compare['image']}"></a>
+</body></html>"""
+    index = GALLERY / "index.html"
+    index.write_text(page)
+    return index
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    GALLERY.mkdir(exist_ok=True)
+    for sub in ("sketches", "edition", "explore"):
+        shutil.rmtree(GALLERY / sub, ignore_errors=True)
+    print("1/4 rendering sketches", flush=True)
+    sketches = render_sketches()
+    print("2/4 edition", flush=True)
+    edition = run_edition()
+    print("3/4 CLIP-guided exploration", flush=True)
+    explore = run_exploration()
+    print("4/4 rule-based vs CLIP-steered vs refined", flush=True)
+    compare = run_compare()
+    index = write_index(sketches, edition, explore, compare)
+    (GALLERY / "demo.json").write_text(json.dumps(
+        {"sketches": sketches, "edition": edition, "explore": explore, "compare": compare}, indent=2))
+    print(f"\ndemo finished in {time.perf_counter() - t0:.0f} s — open {index}")
+
+
+if __name__ == "__main__":
+    main()
