@@ -138,7 +138,7 @@ def build_model(spec: ModelSpec, device: str):
             state = read_state_dict(spec.path)
             try:
                 _load_into(model, state)
-            except RuntimeError as exc:
+            except (RuntimeError, AssertionError, KeyError) as exc:
                 raise UserError(f"{spec.path} does not hold weights for {spec.arch}: "
                                 f"{str(exc).splitlines()[0]}") from None
             model = model.to(device)

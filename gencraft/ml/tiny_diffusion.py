@@ -72,8 +72,7 @@ def build_clip_tokenizer(dest: str | Path, merges: int | None = 4000):
     vocab, rules = clip_bpe_vocab(merges)
     (dest / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     (dest / "merges.txt").write_text("#version: 0.2\n" + "\n".join(rules) + "\n", encoding="utf-8")
-    tok = CLIPTokenizer(vocab=str(dest / "vocab.json"), merges=str(dest / "merges.txt"), model_max_length=77)
-    tok = CLIPTokenizer.from_pretrained(str(dest), model_max_length=77) if not len(tok) else tok
+    tok = CLIPTokenizer.from_pretrained(str(dest), model_max_length=77, local_files_only=True)
     tok.save_pretrained(str(dest))
     return tok
 
@@ -82,7 +81,8 @@ def _scheduler(name: str):
     from diffusers import (DDIMScheduler, EulerAncestralDiscreteScheduler, EulerDiscreteScheduler,
                            LCMScheduler)
 
-    common = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear")
+    common = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
+                  steps_offset=1)
     classes = {"ddim": DDIMScheduler, "euler": EulerDiscreteScheduler,
                "euler_a": EulerAncestralDiscreteScheduler, "lcm": LCMScheduler}
     if name not in classes:
@@ -154,10 +154,15 @@ def build_tiny_controlnet(dest: str | Path, model_dir: str | Path | None = None,
     controlnet = ControlNetModel.from_unet(unet, conditioning_embedding_out_channels=(8, 16, 32, 32)[: 4]
                                            if channels[0] <= 32 else (16, 32, 96, 256))
     with torch.no_grad():
-        for conv in list(controlnet.controlnet_down_blocks) + [controlnet.controlnet_mid_block,
-                                                               controlnet.controlnet_cond_embedding.conv_out]:
-            conv.weight.normal_(0.0, 0.05)
-            conv.bias.normal_(0.0, 0.01)
+        # He-initialise the control image encoder so a line image's signal survives its 8 convolutions,
+        # and give the zero convolutions small random weights so the residuals reach the UNet.
+        embed = controlnet.controlnet_cond_embedding
+        for conv in [embed.conv_in, *embed.blocks, embed.conv_out]:
+            torch.nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
+            conv.bias.zero_()
+        for conv in [*controlnet.controlnet_down_blocks, controlnet.controlnet_mid_block]:
+            conv.weight.normal_(0.0, 0.3)
+            conv.bias.normal_(0.0, 0.05)
     dest = Path(dest)
     controlnet.save_pretrained(str(dest), safe_serialization=True)
     (dest / "README.gencraft.txt").write_text(TINY_NOTE + "\n", encoding="utf-8")

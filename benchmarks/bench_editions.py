@@ -1,0 +1,71 @@
+"""Editions: the same 64-token edition on 1 worker and on 2 (process pool).
+
+The sketch is a small NumPy flow field (~0.1-0.3 s per token), so the ratio
+measures how well the pool spreads real rendering work, including its start
+up and the coordinator writing files. Goal: >= 1.7x with 2 workers. On a
+shared machine the numbers are noisy; an idle machine with >= 2 free cores is
+needed for the goal to be meaningful.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.harness import Result
+
+SKETCH = '''"""Bench flow — particles through a sine field, drawn as polylines."""
+import numpy as np
+from gencraft import Int
+
+SIZE = (480, 480)
+particles = Int(500, 10, 5000)
+steps = Int(120, 10, 1000)
+
+def draw(c, rng, p):
+    c.background("#f3efe6")
+    f1, f2 = rng.uniform(0.004, 0.02, 2)
+    phase = rng.uniform(0, 6.3)
+    pts = rng.uniform(0, c.width, (p.particles, 2))
+    path = np.empty((p.steps, p.particles, 2))
+    for k in range(p.steps):
+        a = np.sin(pts[:, 0] * f1 + phase) * 2.4 + np.cos(pts[:, 1] * f2) * 2.4
+        pts = pts + np.stack([np.cos(a), np.sin(a)], axis=1) * 1.6
+        path[k] = pts
+    coords = path.transpose(1, 0, 2).reshape(-1, 2)
+    offsets = np.arange(0, p.steps * p.particles + 1, p.steps)
+    c.stroke("#1d3557", width=0.6, alpha=0.35)
+    c.polylines(coords, offsets)
+
+def features(rng, p):
+    return {"Calm": bool(rng.chance(0.3))}
+'''
+
+
+def _edition(sketch: Path, count: int, workers: int) -> float:
+    from gencraft.editions import make_edition
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        make_edition(sketch, Path(tmp) / "ed", count, collection_seed="bench", workers=workers, progress=False)
+        return time.perf_counter() - t0
+
+
+def run(quick: bool, device: str) -> list[Result]:
+    count = 16 if quick else 64
+    with tempfile.TemporaryDirectory() as tmp:
+        sketch = Path(tmp) / "bench_flow.py"
+        sketch.write_text(SKETCH)
+        _edition(sketch, 2, 1)  # warm caches (imports, numba) outside the timing
+        _edition(sketch, 4, 2)  # and start the pool's fork server (once per process)
+        t1 = _edition(sketch, count, 1)
+        results = []
+        for workers in (2, 4):
+            if workers > 2 and (os.cpu_count() or 1) < 4:
+                break
+            tw = _edition(sketch, count, workers)
+            results.append(Result("editions", f"{count}-token edition 480x480, {workers} workers (process pool)",
+                                  tw, "same edition, 1 worker", t1, ">= 1.7x" if workers == 2 else "",
+                                  {"tokens/s": count / tw, "s/token (1 worker)": t1 / count}))
+        return results

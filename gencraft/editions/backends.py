@@ -1,0 +1,112 @@
+"""Where tokens are rendered: in this process, a local process pool, or Dask.
+
+Every backend runs :func:`gencraft.editions.token.render_token` on jobs and
+hands each :class:`TokenOutput` to a callback in this process as it arrives
+(completion order; the callback writes files, so order does not matter).
+A bounded number of jobs is in flight, so memory stays flat for big editions.
+
+The pool uses the "forkserver" start method (or "spawn"): numba's threading
+layer is not fork-safe once used, and a clean child is also what a Dask
+worker gets, so both paths behave alike.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Callable, Iterable
+
+from ..errors import UserError
+from .token import TokenJob, TokenOutput, render_token
+
+Callback = Callable[[TokenOutput], None]
+
+
+def _context():
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        # Warmed once in the server, so each forked worker starts with the renderer loaded.
+        ctx.set_forkserver_preload(["gencraft.editions.warm"])
+    return ctx
+
+
+def run_inline(jobs: Iterable[TokenJob], on_result: Callback) -> None:
+    for job in jobs:
+        on_result(render_token(job))
+
+
+def run_pool(jobs: list[TokenJob], workers: int, on_result: Callback) -> None:
+    """A local process pool of `workers` processes."""
+    if workers <= 1 or len(jobs) <= 1:
+        return run_inline(jobs, on_result)
+    todo = iter(jobs)
+    limit = 2 * workers
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        pending = set()
+        try:
+            for job in todo:
+                pending.add(pool.submit(render_token, job))
+                if len(pending) >= limit:
+                    break
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    on_result(fut.result())
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        pending.add(pool.submit(render_token, nxt))
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _client(scheduler):
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - dask is part of gencraft[editions]
+        raise UserError("--scheduler needs dask[distributed]: pip install 'gencraft[editions]'") from None
+    if isinstance(scheduler, Client):
+        return scheduler, False
+    address = str(scheduler)
+    try:
+        import dask
+
+        timeout = dask.config.get("gencraft.scheduler-timeout", "10s")  # env DASK_GENCRAFT__SCHEDULER_TIMEOUT
+        return Client(address, timeout=timeout, set_as_default=False), True
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UserError(f"cannot reach the Dask scheduler at {address!r}: {exc}") from None
+
+
+def run_dask(jobs: list[TokenJob], scheduler, on_result: Callback) -> None:
+    """Render on a Dask distributed cluster (`scheduler`: address or Client).
+
+    Workers only compute bytes; files are written here, so the cluster needs
+    no access to the output folder.
+    """
+    from distributed import as_completed
+
+    client, own = _client(scheduler)
+    try:
+        nworkers = max(1, len(client.scheduler_info().get("workers", {})))
+        limit = max(4, 3 * nworkers)
+        todo = iter(jobs)
+        first = [client.submit(render_token, j, pure=False)
+                 for _, j in zip(range(limit), todo)]
+        queue = as_completed(first, loop=client.loop)
+        try:
+            for fut in queue:
+                result = fut.result()
+                fut.release()
+                on_result(result)
+                nxt = next(todo, None)
+                if nxt is not None:
+                    queue.add(client.submit(render_token, nxt, pure=False))
+        except BaseException:
+            for fut in list(queue.futures) if hasattr(queue, "futures") else []:
+                fut.cancel()
+            raise
+    finally:
+        if own:
+            client.close()

@@ -1,0 +1,143 @@
+"""Glue between turtle output and the canvas: project, fit, colour, stroke.
+
+The turtle returns arrays; this module turns them into pixel coordinates
+(y down) and hands them to ``Canvas.polylines`` — one batched call, or, when
+depth sorting is asked for, one call per depth layer drawn back to front.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..color import mix, parse_color
+from .turtle import Projection, TurtleResult
+
+
+@dataclass
+class Fit:
+    """The transform from projected turtle space to pixels: px = (x*s + tx, -y*s + ty)."""
+
+    scale: float
+    tx: float
+    ty: float
+
+    def apply(self, xy: np.ndarray) -> np.ndarray:
+        out = np.empty_like(xy, dtype=np.float64)
+        out[:, 0] = xy[:, 0] * self.scale + self.tx
+        out[:, 1] = -xy[:, 1] * self.scale + self.ty
+        return out
+
+
+def fit_box(bbox, box: tuple[float, float, float, float], margin: float = 0.0, anchor: str = "center") -> Fit:
+    """Scale and place ``bbox`` (xmin, ymin, xmax, ymax; y up) inside the pixel ``box`` (x, y, w, h).
+
+    ``anchor="bottom"`` stands the drawing on the bottom edge of the box (plants).
+    """
+    x0, y0, x1, y1 = bbox
+    bx, by, bw, bh = box
+    w, h = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+    avail_w, avail_h = bw * (1 - 2 * margin), bh * (1 - 2 * margin)
+    s = min(avail_w / w, avail_h / h)
+    tx = bx + bw / 2 - (x0 + x1) / 2 * s
+    if anchor == "bottom":
+        ty = by + bh - bh * margin + y0 * s
+    else:
+        ty = by + bh / 2 + (y0 + y1) / 2 * s
+    return Fit(s, tx, ty)
+
+
+def _rgba_table(colors, n_index: int, default) -> np.ndarray:
+    if colors is None:
+        return np.array([parse_color(default)], dtype=np.float64)
+    table = np.array([parse_color(c) for c in colors], dtype=np.float64)
+    return table if len(table) else np.array([parse_color(default)])
+
+
+def draw_turtle(canvas, shape: TurtleResult | Projection, *, view: tuple[float, float] = (0.0, 0.0),
+                box: tuple[float, float, float, float] | None = None, margin: float = 0.06,
+                anchor: str = "center", fit: Fit | None = None, colors=None, line_width: float | None = None,
+                width_scale: float = 1.0, depth_sort: bool = False, layers: int = 12, fog: float = 0.0,
+                fog_color=None, alpha: float = 1.0) -> Fit:
+    """Draw turtle output fitted into ``box`` (default: the whole canvas).
+
+    ``colors``: a list of colours indexed by the turtle's colour index
+    (cycled); default the canvas stroke colour. Pixel width is
+    ``line_width * turtle width`` (``line_width`` defaults to a value that
+    suits the drawing's scale). With ``depth_sort`` segments are drawn far to
+    near in ``layers`` batched calls, and ``fog`` (0..1) mixes far segments
+    towards ``fog_color``. Returns the :class:`Fit` used, so further shapes
+    can share it.
+    """
+    proj = shape.project(*view) if isinstance(shape, TurtleResult) else shape
+    if box is None:
+        box = (0.0, 0.0, float(canvas.width), float(canvas.height))
+    if fit is None:
+        fit = fit_box(proj.bbox(), box, margin, anchor)
+    if len(proj.offsets) < 2:
+        return fit
+    if line_width is None:
+        line_width = float(np.clip(fit.scale * 0.18, 0.6, 3.0))
+    stroke = canvas._stroke or (0.1, 0.1, 0.12, 1.0)
+    table = _rgba_table(colors, int(proj.colors.max()) + 1 if len(proj.colors) else 1, stroke)
+    if alpha != 1.0:
+        table = table.copy()
+        table[:, 3] *= alpha
+    if not depth_sort:
+        px = fit.apply(proj.coords)
+        rgba = table[proj.colors % len(table)]
+        canvas.polylines(px, proj.offsets, colors=rgba, widths=np.round(proj.widths * line_width * width_scale, 2))
+        return fit
+    a, b, depth, widths, cidx = proj.segments()
+    order = np.argsort(-depth, kind="stable")
+    a, b, depth, widths, cidx = a[order], b[order], depth[order], widths[order], cidx[order]
+    rgba = table[cidx % len(table)]
+    if fog > 0 and len(depth):
+        lo, hi = float(depth.min()), float(depth.max())
+        t = (depth - lo) / max(hi - lo, 1e-9)           # 0 near .. 1 far
+        t = np.round(t * 8) / 8                          # few distinct styles keep batching effective
+        fc = np.array(parse_color(fog_color or stroke), dtype=np.float64)
+        k = (fog * t)[:, None]
+        rgba = rgba * (1 - k) + fc[None, :] * k
+    pts = np.empty((2 * len(a), 2))
+    pts[0::2], pts[1::2] = fit.apply(a), fit.apply(b)
+    w = np.round(widths * line_width * width_scale, 2)
+    bounds = np.linspace(0, len(a), max(1, layers) + 1).astype(np.int64)
+    for s0, s1 in zip(bounds[:-1], bounds[1:]):
+        if s1 <= s0:
+            continue
+        offs = np.arange(0, 2 * (s1 - s0) + 1, 2, dtype=np.int64)
+        canvas.polylines(pts[2 * s0:2 * s1], offs, colors=rgba[s0:s1], widths=w[s0:s1])
+    return fit
+
+
+def render_lsystem(system, n: int | None = None, size: tuple[int, int] = (1000, 1000), fmt: str = "png",
+                   rng=None, heading: float | None = None, view: tuple[float, float] | None = None,
+                   background="#f4efe6", colors=None, max_modules: int | None = None) -> bytes:
+    """Derive, interpret and draw a system; PNG, SVG or PDF bytes (what ``gencraft lsystem -o`` writes)."""
+    import io
+    import json
+
+    from ..canvas import Canvas
+    from ..provenance import encode_png
+    from .rewrite import DEFAULT_MAX_MODULES, derive
+    from .turtle import interpret
+
+    word = derive(system, n, rng=rng, max_modules=max_modules or DEFAULT_MAX_MODULES)
+    shape = interpret(system, word, heading=heading)
+    view = tuple(system.view) if view is None else view
+    three_d = shape.xy_or_xyz.shape[1] == 3
+    if colors is None:
+        n_colors = int(shape.colors.max()) + 1 if len(shape.colors) else 1
+        colors = ["#1d1d22"] if n_colors == 1 else ["#4a3426", "#2d4a22", "#5b8c3a", "#a3c45b", "#d9c45b"]
+    buf = io.BytesIO()
+    canvas = Canvas(size[0], size[1], fmt, target=None if fmt == "png" else buf)
+    canvas.background(background)
+    draw_turtle(canvas, shape, view=view, colors=colors, depth_sort=three_d, fog=0.45 if three_d else 0.0,
+                fog_color=background)
+    if fmt == "png":
+        info = {"name": system.name, "figure": system.figure, "n": system.n if n is None else n,
+                "angle": system.angle, "modules": len(word), "segments": shape.draw_count}
+        return encode_png(canvas.to_array(), None, {"gencraft.lsystem": json.dumps(info, sort_keys=True)})
+    canvas.finish()
+    return buf.getvalue()

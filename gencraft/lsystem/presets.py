@@ -1,0 +1,72 @@
+"""Named presets: the classic systems of ABoP chapter 1 as ``.lsys`` files.
+
+Each preset is a file ``presets/NAME.lsys`` in the text format of
+:mod:`.grammar`, with ``figure:`` naming its figure in "The Algorithmic
+Beauty of Plants" (Prusinkiewicz & Lindenmayer, 1990). A preset can be asked
+for by name (``dragon``) or by figure (``1.10a``).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..errors import UserError, did_you_mean
+from .grammar import LSystem, parse_lsystem
+
+
+def _folder():
+    return resources.files("gencraft.lsystem") / "presets"
+
+
+@lru_cache(maxsize=None)
+def _texts() -> dict[str, str]:
+    return {p.name[:-5]: p.read_text(encoding="utf-8") for p in _folder().iterdir() if p.name.endswith(".lsys")}
+
+
+def preset_names() -> list[str]:
+    """All preset names, sorted by figure number then name."""
+    def key(name):
+        fig = load_preset(name).figure
+        parts = fig.replace("a", ".1").split(".") if fig else ["99"]
+        try:
+            return (float(fig.rstrip("abcdef") or 99), fig, name)
+        except ValueError:
+            return (99.0, fig, name)
+    return sorted(_texts(), key=key)
+
+
+def preset_text(name: str) -> str:
+    return _texts()[resolve_name(name)]
+
+
+def resolve_name(name: str) -> str:
+    """A preset name from a name or a figure number ("1.24b", "fig1.24b")."""
+    texts = _texts()
+    if name in texts:
+        return name
+    fig = name.lower().removeprefix("fig").removeprefix("ure").strip(" .")
+    for n in texts:
+        if load_preset(n).figure.lower() == fig:
+            return n
+    raise UserError(f"unknown L-system preset {name!r}{did_you_mean(name, texts)}: "
+                    f"see `gencraft lsystem --list`")
+
+
+def load_preset(name: str, **overrides) -> LSystem:
+    """Parse a preset (overrides such as ``n=``, ``angle=`` applied on top)."""
+    texts = _texts()
+    key = name if name in texts else resolve_name(name)
+    return parse_lsystem(texts[key], source=f"preset {key}", **overrides)
+
+
+def load_source(source: str, **overrides) -> LSystem:
+    """A preset name or figure, or a path to a ``.lsys`` file."""
+    path = Path(source)
+    if source in _texts():
+        return load_preset(source, **overrides)
+    if path.suffix == ".lsys" or path.exists():
+        if not path.is_file():
+            raise UserError(f"L-system file {source!r} does not exist")
+        return parse_lsystem(path.read_text(encoding="utf-8"), source=str(path), **overrides)
+    return load_preset(source, **overrides)

@@ -1,0 +1,26 @@
+"""Particles, flow fields, attractors and density rendering (Numba engines that return arrays).
+
+- attractors: :func:`clifford`, :func:`dejong`, :func:`iterate` (svensson,
+  fractal_dream, bedhead, hopalong, tinkerbell too)
+- fields: :class:`NoiseAngleField`, :class:`CurlField`, :class:`GridField`,
+  :class:`FunctionField`
+- :func:`advect` (Euler/RK2/RK4, parallel; :class:`Forces`), trails as CSR polylines
+- :func:`streamlines` (Jobard-Lefer evenly spaced curves)
+- seeding: :func:`random_seeds`, :func:`grid_seeds`, :func:`poisson_disc`
+- density: :func:`histogram`, :func:`histogram_segments`, :func:`attractor_density`,
+  :func:`tone_map`, :func:`shade`, :func:`composite`
+"""
+from .advect import Forces, Trails, advect
+from .attractors import ATTRACTORS, clifford, dejong, iterate
+from .density import (attractor_density, composite, eq_hist, fit_bounds, histogram, histogram_segments,
+                      shade, tone_map)
+from .fields import CurlField, Field, FunctionField, GridField, NoiseAngleField
+from .seeding import grid_seeds, poisson_disc, random_seeds
+from .streamlines import streamlines
+
+__all__ = [
+    "ATTRACTORS", "clifford", "dejong", "iterate", "Field", "NoiseAngleField", "CurlField", "GridField",
+    "FunctionField", "advect", "Forces", "Trails", "streamlines", "random_seeds", "grid_seeds", "poisson_disc",
+    "histogram", "histogram_segments", "attractor_density", "fit_bounds", "eq_hist", "tone_map", "shade",
+    "composite",
+]

@@ -1,0 +1,95 @@
+"""The acceptance test of CLIP-guided exploration (issue #8), with the bundled tiny CLIP.
+
+`sketches/shapes.py` has a colour choice (6 options) and a shape choice (5
+options) plus four numeric parameters. Prompted for "red circles", a TPE search
+must end on red circles within its budget, and beat random search with the same
+budget, averaged over several seeds. `steering_comparison` is also what the
+README's numbers come from (run this file with -s to print them).
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from gencraft.ml import TINY_CLIP_DIR
+
+from .test_search_objectives import SHAPES
+
+pytestmark = [pytest.mark.ml, pytest.mark.slow]
+
+needs_tiny = pytest.mark.skipif(not any(TINY_CLIP_DIR.glob("*.safetensors")),
+                                reason="the tiny CLIP has not been trained into gencraft/ml/models/tiny-clip yet")
+
+PROMPT, TARGET = "red circles", {"colour": "red", "shape": "circles"}
+BUDGET, SIZE, SEEDS = 32, (64, 64), (0, 1, 2, 3)
+
+
+def steering_comparison(prompt=PROMPT, target=TARGET, budget=BUDGET, seeds=SEEDS, size=SIZE,
+                        algos=("tpe", "random")) -> dict:
+    """Per algorithm: how often the best render hits the target, the mean best score, and the
+    mean fraction of evaluations that were on target."""
+    from gencraft.ml.clip import load_clip
+    from gencraft.ml.search import explore
+
+    model = load_clip("tiny")
+    stats = {}
+    for algo in algos:
+        hits, best, on_target, first = [], [], [], []
+        for seed in seeds:
+            r = explore(SHAPES, prompt, budget, algo=algo, seed=seed, model=model, size=size, top_k=1,
+                        progress=False)
+            params = r.best[0][0]
+            hits.append(all(params[k] == v for k, v in target.items()))
+            best.append(r.best[0][1])
+            on = [all(t["params"][k] == v for k, v in target.items()) for t in r.trials]
+            on_target.append(float(np.mean(on)))
+            first.append(on.index(True) + 1 if any(on) else None)
+        stats[algo] = {"hit_rate": float(np.mean(hits)), "mean_best_score": float(np.mean(best)),
+                       "on_target_fraction": float(np.mean(on_target)), "first_hit": first,
+                       "best_scores": best}
+    return stats
+
+
+@needs_tiny
+def test_tpe_finds_red_circles_and_beats_random():
+    stats = steering_comparison()
+    print("\nsteering comparison:", json.dumps(stats, indent=1))
+    tpe, rnd = stats["tpe"], stats["random"]
+    assert tpe["hit_rate"] >= 0.75  # the best render is red circles for (nearly) every seed
+    assert tpe["hit_rate"] >= rnd["hit_rate"]
+    assert tpe["mean_best_score"] > rnd["mean_best_score"]
+    assert tpe["on_target_fraction"] > rnd["on_target_fraction"]  # it steers towards the target
+
+
+@needs_tiny
+def test_tiny_clip_prefers_the_prompted_render():
+    """The premise of the steering test: the tiny CLIP ranks red circles first among the 30 combinations."""
+    from gencraft.ml.clip import load_clip
+    from gencraft.render import render
+
+    model = load_clip("tiny")
+    combos = [(c, s) for c in ["red", "orange", "yellow", "green", "blue", "purple"]
+              for s in ["circles", "squares", "triangles", "stars", "lines"]]
+    images = [render(SHAPES, {"colour": c, "shape": s}, 0, SIZE).rgba for c, s in combos]
+    scores = model.score(images, PROMPT)
+    assert combos[int(np.argmax(scores))] == ("red", "circles")
+
+
+@needs_tiny
+def test_cli_explore_and_rank_with_the_tiny_clip(run_cli, tmp_path):
+    from gencraft.provenance import read_recipe
+
+    proc = run_cli("explore", SHAPES, "--prompt", "blue squares", "--budget", "8", "--size", "64", "--top", "3",
+                   "-p", "count=9", "--study", tmp_path / "s.db", "--out", tmp_path / "ex", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "best" in proc.stdout and (tmp_path / "ex" / "contact_sheet.png").exists()
+    stage = read_recipe(tmp_path / "ex" / "best_01.png")["stages"][-1]
+    assert stage["model"] == "tiny" and stage["prompt"] == "blue squares" and stage["budget"] == 8
+    assert read_recipe(tmp_path / "ex" / "best_01.png")["params"]["count"] == 9
+    proc = run_cli("rank", SHAPES, "--seeds", "0..5", "--prompt", "red", "-p", "colour=red", "--size", "64",
+                   "--top", "3", "--out", tmp_path / "rk", "-q")
+    assert proc.returncode == 0, proc.stderr
+    ranking = json.loads((tmp_path / "rk" / "ranking.json").read_text())["ranking"]
+    assert len(ranking) == 6 and ranking[0]["score"] >= ranking[-1]["score"]
