@@ -4,7 +4,9 @@ The sketch is a small NumPy flow field (~0.1-0.3 s per token), so the ratio
 measures how well the pool spreads real rendering work, including its start
 up and the coordinator writing files. Goal: >= 1.7x with 2 workers. On a
 shared machine the numbers are noisy; an idle machine with >= 2 free cores is
-needed for the goal to be meaningful.
+needed for the goal to be meaningful, so a last row measures the machine's
+own headroom (a pure-Python loop on 1 vs 2 processes): read the edition
+ratio against it.
 """
 from __future__ import annotations
 
@@ -43,6 +45,30 @@ def features(rng, p):
 '''
 
 
+def _spin(n: int) -> int:
+    """Pure-Python CPU work: the machine's own parallel headroom, without gencraft."""
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def _ceiling(workers: int, jobs: int = 8, n: int = 1_500_000) -> tuple[float, float]:
+    """(1 process, `workers` processes) seconds for the same embarrassingly parallel job."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    t0 = time.perf_counter()
+    for _ in range(jobs):
+        _spin(n)
+    t1 = time.perf_counter() - t0
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+        list(pool.map(_spin, [1] * workers))
+        t0 = time.perf_counter()
+        list(pool.map(_spin, [n] * jobs))
+        return t1, time.perf_counter() - t0
+
+
 def _edition(sketch: Path, count: int, workers: int) -> float:
     from gencraft.editions import make_edition
 
@@ -67,5 +93,10 @@ def run(quick: bool, device: str) -> list[Result]:
             tw = _edition(sketch, count, workers)
             results.append(Result("editions", f"{count}-token edition 480x480, {workers} workers (process pool)",
                                   tw, "same edition, 1 worker", t1, ">= 1.7x" if workers == 2 else "",
-                                  {"tokens/s": count / tw, "s/token (1 worker)": t1 / count}))
+                                  {"tokens/s": count / tw, "s/token (1 worker)": t1 / count,
+                                   "load avg": os.getloadavg()[0], "cores": os.cpu_count() or 1}))
+        c1, c2 = _ceiling(2)
+        results.append(Result("editions", "machine headroom: pure-Python loop, 2 processes (no gencraft)", c2,
+                              "same loop, 1 process", c1, "~2x on 2 idle cores",
+                              {"load avg": os.getloadavg()[0]}))
         return results

@@ -51,13 +51,13 @@ def _system(spec):
     return parse_lsystem("\n".join(lines))
 
 
-def _case(label, spec, n, repeats):
+def _case(label, spec, n, repeats, base_repeats):
     system = _system(spec)
     ours_result = ours(system, n)
     base_result = naive(*spec[:2], spec[2], spec[3], n)
     assert ours_result == base_result, (ours_result, base_result)
     t_ours = best_time(lambda: ours(system, n), repeats=repeats)
-    t_base = best_time(lambda: naive(*spec[:2], spec[2], spec[3], n), repeats=1, warmup=0)
+    t_base = best_time(lambda: naive(*spec[:2], spec[2], spec[3], n), repeats=base_repeats, warmup=0)
     modules = ours_result[0]
     return Result("lsystem", f"{label}: {modules:,} modules, {ours_result[1]:,} segments", t_ours,
                   "naive Python (str join + turtle loop)", t_base, ">= 20x",
@@ -66,6 +66,6 @@ def _case(label, spec, n, repeats):
 
 def run(quick: bool, device: str) -> list[Result]:
     return [
-        _case("ABoP 1.24b n=7, rewrite+turtle", PLANT_124B, 7, 5),
-        _case(f"dragon n={18 if quick else 22}, rewrite+turtle", DRAGON, 18 if quick else 22, 3),
+        _case("ABoP 1.24b n=7, rewrite+turtle", PLANT_124B, 7, 15, 3),
+        _case(f"dragon n={18 if quick else 22}, rewrite+turtle", DRAGON, 18 if quick else 22, 3, 1),
     ]

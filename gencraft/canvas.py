@@ -322,6 +322,11 @@ def surface_to_rgba(surface: cairo.ImageSurface) -> np.ndarray:
     """Cairo's premultiplied BGRA (little-endian ARGB32) to straight RGBA uint8."""
     h, w, stride = surface.get_height(), surface.get_width(), surface.get_stride()
     buf = np.ndarray((h, stride // 4, 4), dtype=np.uint8, buffer=surface.get_data())[:, :w]
+    if buf[..., 3].min() == 255:  # opaque (the usual case): premultiplied == straight
+        out = np.empty((h, w, 4), dtype=np.uint8)
+        out[..., :3] = buf[..., 2::-1]
+        out[..., 3] = 255
+        return out
     bgra = buf.astype(np.uint16)
     a = bgra[..., 3:4]
     rgb = bgra[..., 2::-1]

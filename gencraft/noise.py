@@ -112,7 +112,23 @@ def _finish(out: np.ndarray, shape, scalar: bool):
     return float(out.reshape(-1)[0]) if scalar else out.reshape(shape)
 
 
+def _outer_axes(values):
+    """(xs, ys) when two coordinates broadcast as an outer product, x along the last
+    axis and y along the first (``x[None, :]``, ``y[:, None]``), else None: such
+    grids run the grid kernel on the axes, without materialising two full arrays."""
+    if len(values) != 2:
+        return None
+    x, y = (np.asarray(v) for v in values)
+    if x.ndim == 2 and y.ndim == 2 and x.shape[0] == 1 and y.shape[1] == 1 \
+            and x.dtype.kind in "fiu" and y.dtype.kind in "fiu":
+        return x[0].astype(np.float64), y[:, 0].astype(np.float64)
+    return None
+
+
 def _fractal(coords, seed, kind, mode, octaves, lacunarity, gain):
+    axes = _outer_axes(coords)
+    if axes is not None:
+        return _grid.fractal2_grid(*axes, _seed_table(seed), kind, mode, octaves, lacunarity, gain)
     arrays, shape, scalar = _coords(*coords)
     perm = _seed_table(seed)
     out = np.empty(arrays[0].shape, dtype=np.float64)

@@ -18,7 +18,7 @@ from gencraft.particles import attractor_density, histogram, iterate, shade
 SIZE = (2000, 2000)
 
 kind = Choice("clifford", ["clifford", "dejong", "svensson", "fractal_dream"], help="which map")
-millions = Int(20, 1, 200, help="points, in millions")
+millions = Int(12, 1, 200, help="points, in millions")
 tone = Choice("eq_hist", ["eq_hist", "log", "cbrt", "linear"], help="tone mapping of the counts")
 colours = Choice("ember", ["ember", "dusk", "sea", "neon", "forest", "ink"], help="palette")
 spread = Float(0.35, 0.0, 1.0, step=0.05, help="how far the parameters roam from the classic values")

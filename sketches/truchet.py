@@ -16,7 +16,8 @@ cells = Int(6, 2, 16, help="tiles along each side at the largest scale")
 subdivide = Float(0.45, 0.0, 0.9, step=0.05, help="chance a tile splits into four smaller ones")
 depth = Int(2, 0, 3, help="how many times a tile may split")
 tube = Float(0.34, 0.1, 0.48, step=0.02, help="tube width as a share of the tile")
-colours = Choice("riso", ["riso", "bauhaus", "sea", "dusk", "ember", "forest"], help="palette")
+colours = Choice("by hash", ["by hash", "riso", "bauhaus", "sea", "dusk", "ember", "forest"],
+                 help="palette; 'by hash' lets each token's hash choose (rarer palettes less often)")
 margin = Float(0.07, 0.0, 0.2, step=0.01, help="paper margin as a share of the size")
 
 
@@ -59,17 +60,28 @@ def join_paths(arc_list):
     return [find(i) for i in range(len(arc_list))]
 
 
+# how often each palette comes up when the hash chooses: traits with a rarity
+PALETTE_ODDS = {"riso": 30, "sea": 25, "dusk": 20, "bauhaus": 12, "forest": 8, "ember": 5}
+
+
+def choose_palette(rng, p):
+    """The palette name: the parameter's, or drawn from the token's own stream."""
+    if p.colours != "by hash":
+        return p.colours
+    return rng.stream("palette").pick(list(PALETTE_ODDS), weights=list(PALETTE_ODDS.values()))
+
+
 def draw(c, rng, p):
-    pal = palette(p.colours)
+    pal = palette(choose_palette(rng, p))
     c.background(pal.background)
     m = p.margin * c.min_side
     side = (c.min_side - 2 * m) / p.cells
-    layout = rng.stream("layout")
+    layout, flips = rng.stream("layout"), rng.stream("flips")
     arc_list = []
     for i in range(p.cells):
         for j in range(p.cells):
             for x, y, s in tiles(layout, m + i * side, m + j * side, side, 0, p):
-                arc_list += [(cx, cy, a, s) for cx, cy, a in arcs(x, y, s, layout.random() < 0.5)]
+                arc_list += [(cx, cy, a, s) for cx, cy, a in arcs(x, y, s, flips.random() < 0.5)]
     # one colour per connected path, so each tube winds through the piece unbroken
     colour_rng = rng.stream("colour")
     path_colour = {}
@@ -95,8 +107,13 @@ def draw(c, rng, p):
 
 
 def features(rng, p):
+    # the same streams as draw(), so the traits always describe the picture
+    layout = rng.stream("layout")
+    split = sum(len(list(tiles(layout, 0, 0, 1.0, 0, p))) > 1 for _ in range(p.cells * p.cells))
+    share = split / p.cells ** 2
     return {
-        "Palette": p.colours,
+        "Palette": choose_palette(rng, p),
+        "Busyness": "calm" if share < 0.3 else "lively" if share < 0.5 else "frantic",
         "Scale": "fine" if p.cells >= 10 else "bold" if p.cells <= 4 else "medium",
         "Nesting": "flat" if p.depth == 0 or p.subdivide < 0.1 else f"{p.depth} levels",
     }

@@ -76,7 +76,7 @@ def test_sketch_grid_prompt_finds_its_colour_and_shape(tiny):
     from gencraft.render import render
     from gencraft.sketch import load_sketch
     sketch = load_sketch(SHAPES_SKETCH)
-    colours, shapes = sketch.params["colour"].choices, sketch.params["shape"].choices
+    colours, shapes = sketch.params["colour"].options, sketch.params["shape"].options
     combos = [(c, s) for c in colours for s in shapes]
     ims = [render(sketch, {"colour": c, "shape": s}, seed=1, size=(256, 256)).rgba for c, s in combos]
     hits = 0

@@ -339,3 +339,14 @@ def test_simulate_reports_traits_without_rendering(run_cli, dots, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["dots.py"]  # nothing written
     r = run_cli("edition", dots, "--simulate", "0")
     assert r.returncode == 2 and "--simulate 0" in r.stderr
+
+
+def test_cli_edition_progress_and_resume(run_cli, dots, tmp_path):
+    out = tmp_path / "ed"
+    r = run_cli("edition", dots, "-n", "3", "--out", out, "--collection-seed", "c", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    assert "token/s" in r.stderr and "3/3" in r.stderr  # tqdm: rate and count
+    assert f"edition of 3 in {out}: 3 rendered, 0 already finished" in r.stdout
+    r = run_cli("edition", dots, "-n", "3", "--out", out, "--collection-seed", "c", "--verify", "2", "--quiet")
+    assert r.returncode == 0 and "0 rendered, 3 already finished" in r.stdout
+    assert "verify: 2 re-rendered token(s) byte-identical" in r.stdout

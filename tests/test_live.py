@@ -284,6 +284,24 @@ def test_errors_keep_the_last_good_render_and_clear_when_fixed(live):
     assert client.get("/api/state").json()["error"] is None
 
 
+def test_saving_the_file_re_renders_and_keeps_slider_values(write_sketch, tmp_path):
+    import os
+
+    path = write_sketch(RINGS)
+    session = LiveSession(path, out_dir=tmp_path / "out", watch=True, overrides={"rings": 11})
+    with RunningServer(session) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        first = wait_for(lambda: session.current)
+        assert first.values["rings"] == 11 and first.values["paper"] == "#f4efe6"
+        time.sleep(0.3)  # let the watcher settle in
+        # Save the way many editors do: write a temporary file, rename it over the sketch.
+        tmp = path.with_name(".sketch.py.swp~")
+        tmp.write_text(RINGS.replace('Colour("#f4efe6")', 'Colour("#202830")'))
+        os.replace(tmp, path)
+        record = wait_for(lambda: session.current if session.current.id != first.id else None)
+        assert record.values["paper"] == "#202830" and record.values["rings"] == 11
+        assert session.reloads >= 1 and client.get("/api/state").json()["values"]["paper"] == "#202830"
+
+
 def test_server_reports_a_hung_render_and_keeps_serving(write_sketch, tmp_path):
     path = write_sketch(RINGS)
     session = LiveSession(path, out_dir=tmp_path / "out", timeout=1.5, watch=False)

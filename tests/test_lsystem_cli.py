@@ -100,3 +100,22 @@ def test_draw_turtle_batches_and_depth_sorts():
 def test_words_convert_for_plain_systems():
     s = parse_lsystem("axiom: F\nF -> F+F")
     assert derive(s, n=2).to_string() == "F+F+F+F"
+
+
+@pytest.mark.slow
+def test_sketches_render_with_features():
+    from gencraft.render import render
+    from gencraft.sketch import load_sketch
+
+    root = __import__("pathlib").Path(__file__).resolve().parent.parent / "sketches"
+    garden = load_sketch(root / "garden.py")
+    a = render(garden, {"plants": 4, "growth": 4}, seed=3, size=(240, 170))
+    b = render(garden, {"plants": 4, "growth": 4}, seed=3, size=(240, 170))
+    c = render(garden, {"plants": 4, "growth": 4}, seed=4, size=(240, 170))
+    assert np.array_equal(a.rgba, b.rgba) and not np.array_equal(a.rgba, c.rgba)
+    traits = garden.call_features(None, garden.resolve({"plants": 4, "growth": 4}))
+    assert traits["Density"] == "sparse" and traits["Season"] == "Summer"
+    gallery = load_sketch(root / "abop.py")
+    img = render(gallery, {"detail": -2}, seed=0, size=(300, 240)).rgba
+    assert (img[..., :3].astype(int).sum(axis=2) < 300).mean() > 0.01  # there is ink
+    assert gallery.call_features(None, gallery.resolve({}))["Detail"] == "as published"

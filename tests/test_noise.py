@@ -372,3 +372,61 @@ def test_isolines_trace_circles_and_close():
     seg2, _ = isolines(field, [12.0])
     assert 0 < len(seg2) < (lev == 1).sum()
     assert len(isolines(field, [100.0])[0]) == 0
+
+
+# ------------------------------------------------------------ OpenSimplex2 against its reference
+def _wrap64(v):
+    v &= (1 << 64) - 1
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
+def _os2_reference(seed, x, y):
+    """KdotJPG's OpenSimplex2 ``noise2`` transliterated with float32 arithmetic."""
+    f = np.float32
+    px, py, mult = 0x5205402B9270C86F, 0x598CD327003817B5, 0x53A3F72DEEC546F5
+    unskew = -0.21132486540518713
+    grads = []
+    for deg in [67.5, 22.5, -22.5, -67.5, -112.5, -157.5, 157.5, 112.5, 82.5, 52.5, 37.5, 7.5, -7.5, -37.5,
+                -52.5, -82.5, -97.5, -127.5, -142.5, -172.5, 172.5, 142.5, 127.5, 97.5]:
+        a = math.radians(deg)
+        grads += [f(math.cos(a) / 0.01001634121365712), f(math.sin(a) / 0.01001634121365712)]
+
+    def grad(xsvp, ysvp, dx, dy):
+        h = _wrap64((seed ^ xsvp ^ ysvp) * mult)
+        h ^= h >> 58
+        gi = h & 254
+        return grads[gi % 48] * dx + grads[(gi | 1) % 48] * dy
+
+    s = 0.366025403784439 * (x + y)
+    xs, ys = x + s, y + s
+    xsb, ysb = math.floor(xs), math.floor(ys)
+    xi, yi = f(xs - xsb), f(ys - ysb)
+    xsbp, ysbp = _wrap64(xsb * px), _wrap64(ysb * py)
+    t = (xi + yi) * f(unskew)
+    dx0, dy0 = xi + t, yi + t
+    value = f(0)
+    a0 = f(0.5) - dx0 * dx0 - dy0 * dy0
+    if a0 > 0:
+        value = (a0 * a0) * (a0 * a0) * grad(xsbp, ysbp, dx0, dy0)
+    dx1, dy1 = dx0 - f(1 + 2 * unskew), dy0 - f(1 + 2 * unskew)
+    a1 = f(0.5) - dx1 * dx1 - dy1 * dy1
+    if a1 > 0:
+        value += (a1 * a1) * (a1 * a1) * grad(_wrap64(xsbp + px), _wrap64(ysbp + py), dx1, dy1)
+    if dy0 > dx0:
+        dx2, dy2, gx, gy = dx0 - f(unskew), dy0 - f(unskew + 1), xsbp, _wrap64(ysbp + py)
+    else:
+        dx2, dy2, gx, gy = dx0 - f(unskew + 1), dy0 - f(unskew), _wrap64(xsbp + px), ysbp
+    a2 = f(0.5) - dx2 * dx2 - dy2 * dy2
+    if a2 > 0:
+        value += (a2 * a2) * (a2 * a2) * grad(gx, gy, dx2, dy2)
+    return float(value)
+
+
+def test_opensimplex2_matches_reference_to_float32_precision():
+    rng = np.random.default_rng(12)
+    pts = rng.uniform(-200, 200, (400, 2))
+    for seed in (0, 77, -12345678901):
+        got = noise.opensimplex2(pts[:, 0], pts[:, 1], seed=seed)
+        want = np.array([_os2_reference(seed, float(a), float(b)) for a, b in pts])
+        assert np.abs(want).max() > 0.5
+        np.testing.assert_allclose(got, want, rtol=0, atol=2e-5)

@@ -160,6 +160,17 @@ def test_control_image_lines_are_the_strokes(art):
     assert (ctrl[..., 0] == ctrl[..., 2]).all()  # grey: white on black
 
 
+def test_auto_control_picks_lines_for_strokes_edges_for_fills(art):
+    strokes = np.full((64, 64, 3), 240, np.uint8)
+    for k in range(4, 64, 9):
+        strokes[k, :] = (20, 20, 20)         # 1 px strokes, like a flow-field render
+        strokes[:, k // 2 + 3] = (200, 0, 0)
+    assert control_image(strokes, "auto")[1] == "lines"
+    blobs = np.full((64, 64, 3), 240, np.uint8)
+    blobs[10:30, 10:30] = blobs[40:55, 35:60] = (20, 60, 160)  # filled shapes on 20% of the paper
+    assert control_image(blobs, "auto")[1] == "edges"
+
+
 def test_control_image_edges_outline_filled_shapes():
     img = np.full((40, 40, 3), 240, np.uint8)
     img[5:35, 5:35] = (20, 60, 160)  # a big filled square: 56% ink, so auto picks edges
@@ -267,6 +278,7 @@ def draw(c, rng, p):
 """
 
 
+@pytest.mark.slow
 def test_cli_refine_writes_png_with_both_stages(tiny, tmp_path, write_sketch, run_cli):
     from gencraft.provenance import read_recipe
     from gencraft.render import render

@@ -61,7 +61,8 @@ def build_gallery(man: dict, traits: list[dict], rarity: dict, qa: dict, contact
         cards.append(
             f'    <a class="{cls}" href="token/{i}.html" data-id="{i}" data-rank="{tokens[i]["rank"]}" {attrs}{tip}>'
             f'<img loading="lazy" src="thumbs/{i}.jpg" alt="#{i} {_e(label)}">'
-            f'<span class="meta"><b>#{i}</b><span>rank {tokens[i]["rank"]}</span></span></a>')
+            f'<span class="meta"><b>#{i}</b>{"<i>QA</i>" if i in flags else ""}'
+            f'<span>rank {tokens[i]["rank"]}</span></span></a>')
     contact_links = "".join(f'<a href="{n}">{"contact sheet" if len(contact_names) == 1 else n[:-4]}</a>'
                             for n in contact_names)
     n_dup, n_out = len(qa["near_duplicates"]), len(qa["outliers"])
@@ -74,7 +75,7 @@ def build_gallery(man: dict, traits: list[dict], rarity: dict, qa: dict, contact
             sha_short=man["sketch"]["sha256"][:12], contact_links=contact_links,
             description=f'<p class="desc">{_e(desc)}</p>' if desc and desc != title else "",
             qa_note=qa_note, filters=_filters(table), cards="\n".join(cards)),
-        "gallery.css": Template(_template("gallery.css")).safe_substitute(aspect=f"{w} / {h}"),
+        "gallery.css": Template(_template("gallery.css")).safe_substitute(aspect=f"{w} / {h}", ratio=f"{w / h:.6f}"),
         "gallery.js": _template("gallery.js"),
     }
     page = Template(_template("token.html"))

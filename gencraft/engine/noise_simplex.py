@@ -53,14 +53,18 @@ def _simplex2(x, y, perm):
     stretch_offset = (x + y) * _STRETCH2
     xs = x + stretch_offset
     ys = y + stretch_offset
-    xsb = np.int64(floor(xs))
-    ysb = np.int64(floor(ys))
-    squish_offset = (xsb + ysb) * _SQUISH2
-    xins = xs - xsb
-    yins = ys - ysb
+    # floor in floating point and convert once: the same values as opensimplex's
+    # integer floor (exact below 2**53) without int -> float round trips
+    fxs = np.floor(xs)
+    fys = np.floor(ys)
+    xsb = np.int64(fxs)
+    ysb = np.int64(fys)
+    squish_offset = (fxs + fys) * _SQUISH2
+    xins = xs - fxs
+    yins = ys - fys
     in_sum = xins + yins
-    dx0 = x - (xsb + squish_offset)
-    dy0 = y - (ysb + squish_offset)
+    dx0 = x - (fxs + squish_offset)
+    dy0 = y - (fys + squish_offset)
     xgt = xins > yins
     up = in_sum > 1
     zins = 2 - in_sum if up else 1 - in_sum

@@ -8,12 +8,13 @@ The pieces, each with one job:
 * :mod:`.variants`  neighbouring seeds / random parameters for the variant grid;
 * :mod:`.outputs`   Save and Like: numbered PNG + params JSON, written atomically;
 * :mod:`.scorer`    optional CLIP scores (imported only with ``--prompt``);
+* :mod:`.session`   the state behind the page (overrides, seed, renders, grid);
 * :mod:`.server`    the Starlette app, SSE push, and the uvicorn runner;
 * :mod:`.cli`       the ``gencraft live`` command.
 """
 from __future__ import annotations
 
-__all__ = ["LiveSession", "create_app", "serve"]
+__all__ = ["LiveSession", "RunningServer", "create_app", "serve"]
 
 
 def __getattr__(name):  # keep `import gencraft.live` light

@@ -1,331 +1,33 @@
-"""The live page's server: session state, Starlette routes, SSE push, uvicorn.
+"""The live page's web server: Starlette routes, SSE push, and uvicorn.
 
-Everything the page sees goes through one :class:`LiveSession` that lives on
-the server's event loop. Renders happen in the worker process (see
-:mod:`.worker`), scheduled latest-wins (see :mod:`.scheduler`); their results
-hop back onto the loop and are pushed to every open page as server-sent
-events. The server holds renders in memory and serves them by number, so it
-never opens a path that came from a request: it serves only its own page,
-its own assets (Starlette's StaticFiles, which refuses to leave its folder)
-and its own renders.
+The session (:mod:`.session`) holds the state; this module exposes it. The
+server keeps renders in memory and serves them by number, so it never opens
+a path that came from a request: it serves only its own page, its own assets
+(Starlette's StaticFiles, which refuses to leave its folder) and its own
+renders. It listens on loopback unless told otherwise, accepts only loopback
+host names there (no DNS rebinding), and only same-origin JSON posts.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import errno
-import itertools
 import json
 import socket
 import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import UserError
-from .outputs import as_png, save_render
-from .scheduler import Request, RenderScheduler
-from .variants import MAX_CELLS, grid_cells
-from .worker import WorkerProcess
+from .outputs import as_png
+from .session import LiveSession
+
+__all__ = ["LiveSession", "RunningServer", "bind_socket", "create_app", "serve"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-KEEP_RENDERS = 8
-KEEP_THUMBS = 3 * MAX_CELLS
 
 
-@dataclass
-class RenderRecord:
-    """One main render: its frames (PNG bytes as they arrive) and what made it."""
-
-    id: int
-    frames: list[bytes | None]
-    recipe: dict
-    meta: dict
-    values: dict
-    seed: str
-    ms: float
-    score: float | None = None
-
-    @property
-    def ready(self) -> int:
-        return sum(f is not None for f in self.frames)
-
-    @property
-    def complete(self) -> bool:
-        return self.ready == len(self.frames)
-
-    def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "frames": len(self.frames), "ready": self.ready, "fps": self.meta.get("fps"),
-                "seed": self.seed, "values": self.values, "ms": round(self.ms, 1), "score": self.score,
-                "size": self.recipe.get("size")}
-
-
-class EventHub:
-    """Fan-out of server-sent events to every open page (one queue per page)."""
-
-    def __init__(self):
-        self._queues: set[asyncio.Queue] = set()
-        self.closed = False
-
-    def subscribe(self) -> asyncio.Queue:
-        queue: asyncio.Queue = asyncio.Queue(maxsize=512)
-        self._queues.add(queue)
-        return queue
-
-    def close(self) -> None:
-        """End every open stream (the server is stopping)."""
-        self.closed = True
-        for queue in list(self._queues):
-            with contextlib.suppress(asyncio.QueueFull):
-                queue.put_nowait(None)
-
-    def unsubscribe(self, queue: asyncio.Queue) -> None:
-        self._queues.discard(queue)
-
-    def publish(self, event: str, data: Any) -> None:
-        message = {"event": event, "data": json.dumps(data, default=str)}
-        for queue in list(self._queues):
-            if queue.full():  # a page that stopped reading: drop its oldest news
-                with contextlib.suppress(asyncio.QueueEmpty):
-                    queue.get_nowait()
-            queue.put_nowait(message)
-
-
-@dataclass
-class LiveSession:
-    """The state behind the page: sketch, overrides, seed, renders, grid, errors."""
-
-    sketch_path: Path
-    size: tuple[int, int] | None = None
-    seed: str = "0"
-    out_dir: Path | None = None
-    timeout: float = 20.0
-    prompt: str | None = None
-    clip_model: str = "tiny"
-    thumb: int = 256
-    overrides: dict[str, Any] = field(default_factory=dict)
-    watch: bool = True
-
-    def __post_init__(self):
-        self.sketch_path = Path(self.sketch_path)
-        self.seed = str(self.seed)
-        self.out_dir = Path(self.out_dir) if self.out_dir else Path("renders") / self.sketch_path.stem
-        self.hub = EventHub()
-        self.meta: dict | None = None
-        self.values: dict[str, Any] = {}
-        self.error: dict | None = None
-        self.busy = False
-        self.current: RenderRecord | None = None
-        self.renders: OrderedDict[int, RenderRecord] = OrderedDict()
-        self.thumbs: OrderedDict[int, dict] = OrderedDict()
-        self.grid: dict | None = None
-        self.reloads = 0
-        self.scheduler: RenderScheduler | None = None
-        self.scorer = None
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self._ids = itertools.count(1)
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task] = []
-
-    # ------------------------------------------------------------ lifecycle
-    async def start(self) -> None:
-        self.loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        self.scheduler = RenderScheduler(WorkerProcess(self.sketch_path), self.timeout)
-        if self.prompt:
-            from .scorer import ClipScorer
-
-            self.scorer = ClipScorer(self.prompt, self.clip_model)
-            self._tasks.append(asyncio.create_task(self._warm_scorer()))
-        self.request_render("start")
-        if self.watch:
-            from .watcher import watch_sketch
-
-            self._tasks.append(asyncio.create_task(watch_sketch(self.sketch_path, self.on_file_saved, self._stop)))
-
-    async def stop(self) -> None:
-        self._stop.set()
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        if self.scheduler is not None:
-            await asyncio.to_thread(self.scheduler.close)
-
-    def on_file_saved(self) -> None:
-        self.reloads += 1
-        self.hub.publish("reload", {"path": str(self.sketch_path), "reloads": self.reloads})
-        self.request_render("file saved")
-
-    # -------------------------------------------------------------- renders
-    def job(self, **extra) -> dict[str, Any]:
-        """A render job for the current state (the page's first image comes back raw)."""
-        return {"overrides": dict(self.overrides), "seed": self.seed,
-                "size": list(self.size) if self.size else None, **extra}
-
-    def request_render(self, reason: str = "") -> int:
-        """Render the current state (superseding any render still waiting)."""
-        rid = next(self._ids)
-        self.busy = True
-        self.hub.publish("busy", {"busy": True, "reason": reason, "id": rid})
-        request = Request("main", [self.job(frame=0, raw=True)], on_result=None, on_end=None)
-
-        def on_result(index, status, payload):  # scheduler thread
-            if status == "ok" and index == 0:
-                frames = int(payload["meta"].get("frames", 1))
-                request.jobs.extend(self.job(frame=k) | {"overrides": request.jobs[0]["overrides"],
-                                                         "seed": request.jobs[0]["seed"]}
-                                    for k in range(1, frames))
-            self._hop(self._on_main_result, rid, index, status, payload)
-
-        request.on_result = on_result
-        request.on_end = lambda status: self._hop(self._on_main_end, rid, status)
-        self.scheduler.submit(request)
-        return rid
-
-    def _hop(self, fn, *args) -> None:
-        if self.loop is not None and not self.loop.is_closed():
-            with contextlib.suppress(RuntimeError):
-                self.loop.call_soon_threadsafe(fn, *args)
-
-    def _on_main_result(self, rid: int, index: int, status: str, payload: dict) -> None:
-        if status != "ok":
-            self.error = payload
-            self.hub.publish("failure", payload)  # not "error": EventSource reserves it
-            return
-        if index == 0:
-            frames = int(payload["meta"].get("frames", 1))
-            record = RenderRecord(rid, [payload["image"]] + [None] * (frames - 1), payload["recipe"],
-                                  payload["meta"], payload["values"], payload["recipe"]["seed"], payload["ms"])
-            self.renders[rid] = record
-            while len(self.renders) > KEEP_RENDERS:
-                self.renders.popitem(last=False)
-            self.current = record
-            self.meta, self.values, self.error = payload["meta"], payload["values"], None
-            for name in payload["dropped"]:
-                self.overrides.pop(name, None)
-            self.hub.publish("render", {**record.summary(), "meta": record.meta, "overrides": self.overrides,
-                                        "dropped": payload["dropped"]})
-            if self.scorer is not None:
-                asyncio.ensure_future(self._score_render(record))
-        else:
-            record = self.renders.get(rid)
-            if record is not None:
-                record.frames[index] = payload["image"]
-                self.hub.publish("frame", {"id": rid, "ready": record.ready, "frames": len(record.frames)})
-
-    def _on_main_end(self, rid: int, status: str) -> None:
-        if status != "superseded":
-            self.busy = False
-            self.hub.publish("busy", {"busy": False, "id": rid, "status": status})
-
-    # ----------------------------------------------------------------- grid
-    def request_grid(self, mode: str, rows: int, cols: int, locked=(), lock_seed: bool = True) -> dict:
-        if self.meta is None:
-            raise UserError("the sketch has not rendered yet; fix it first, then ask for variants")
-        if not (1 <= rows <= 6 and 1 <= cols <= 6):
-            raise UserError(f"grid {rows}x{cols}: expected 1 to 6 rows and columns")
-        cells = grid_cells(mode, rows * cols, self.seed, self.values, self.meta["params"], set(locked), lock_seed)
-        gid = next(self._ids)
-        self.grid = {"id": gid, "mode": mode, "rows": rows, "cols": cols, "cells": cells,
-                     "thumbs": [None] * len(cells)}
-        jobs = [{"overrides": c["overrides"], "seed": c["seed"], "size": list(self.size) if self.size else None,
-                 "thumb": self.thumb, "frame": 0} for c in cells]
-        request = Request("grid", jobs, stop_on_error=False,
-                          on_result=lambda i, status, payload: self._hop(self._on_thumb, gid, i, status, payload))
-        self.scheduler.submit(request)
-        return {"id": gid, "mode": mode, "rows": rows, "cols": cols, "cells": cells}
-
-    def _on_thumb(self, gid: int, index: int, status: str, payload: dict) -> None:
-        if self.grid is None or self.grid["id"] != gid:
-            return
-        if status != "ok":
-            self.hub.publish("thumb", {"grid": gid, "index": index, "error": payload["message"]})
-            return
-        tid = next(self._ids)
-        self.thumbs[tid] = {"png": payload["image"], "score": None}
-        while len(self.thumbs) > KEEP_THUMBS:
-            self.thumbs.popitem(last=False)
-        self.grid["thumbs"][index] = tid
-        self.hub.publish("thumb", {"grid": gid, "index": index, "id": tid, "ms": round(payload["ms"], 1)})
-        if self.scorer is not None:
-            asyncio.ensure_future(self._score_thumb(gid, index, tid))
-
-    def adopt(self, gid: int, index: int) -> int:
-        if self.grid is None or self.grid["id"] != gid or not 0 <= index < len(self.grid["cells"]):
-            raise LookupError("that variant grid is gone; make a new one")
-        cell = self.grid["cells"][index]
-        self.seed = cell["seed"]
-        self.overrides = dict(cell["overrides"])
-        return self.request_render("variant adopted")
-
-    # --------------------------------------------------------------- scores
-    async def _warm_scorer(self) -> None:
-        try:
-            await asyncio.to_thread(self.scorer.load)
-        except UserError as exc:
-            self.hub.publish("notice", {"message": str(exc), "level": "error"})
-
-    async def _score_render(self, record: RenderRecord) -> None:
-        if self.current is not record:  # superseded before its turn: skip
-            return
-        try:
-            record.score = await asyncio.to_thread(self.scorer.score, record.frames[0])
-        except UserError as exc:
-            self.hub.publish("notice", {"message": str(exc), "level": "error"})
-            return
-        self.hub.publish("score", {"target": "render", "id": record.id, "score": record.score})
-
-    async def _score_thumb(self, gid: int, index: int, tid: int) -> None:
-        thumb = self.thumbs.get(tid)
-        if thumb is None or self.grid is None or self.grid["id"] != gid:
-            return
-        try:
-            thumb["score"] = await asyncio.to_thread(self.scorer.score, thumb["png"])
-        except UserError:
-            return
-        self.hub.publish("score", {"target": "thumb", "grid": gid, "index": index, "id": tid,
-                                   "score": thumb["score"]})
-
-    # ---------------------------------------------------------- save / like
-    async def save(self, liked: bool = False) -> dict[str, str]:
-        record = self.current
-        if record is None:
-            raise UserError("nothing to save yet: the sketch has not rendered")
-        if not record.complete:
-            raise UserError("the animation is still rendering; save again when it plays")
-        folder = self.out_dir / "likes" if liked else self.out_dir
-        extra = {"liked": True} if liked else {}
-        if self.prompt is not None:
-            extra.update({"prompt": self.prompt, "clip_score": record.score})
-        paths = await asyncio.to_thread(save_render, folder, self.sketch_path.stem, list(record.frames),
-                                        record.recipe, record.meta.get("fps"), extra)
-        self.hub.publish("saved", {"kind": "like" if liked else "save", "paths": paths})
-        return paths
-
-    def snapshot(self) -> dict[str, Any]:
-        return {
-            "sketch": str(self.sketch_path),
-            "meta": self.meta,
-            "values": self.values,
-            "overrides": self.overrides,
-            "seed": self.seed,
-            "render": self.current.summary() if self.current else None,
-            "error": self.error,
-            "busy": self.busy,
-            "out_dir": str(self.out_dir.resolve()),
-            "likes_dir": str((self.out_dir / "likes").resolve()),
-            "prompt": self.prompt,
-            "timeout": self.timeout,
-            "grid": ({k: v for k, v in self.grid.items()} if self.grid else None),
-        }
-
-
-# =================================================================== web app
 def create_app(session: LiveSession, allowed_hosts: list[str] | None = None):
     """The Starlette app serving `session`'s page, API, events and renders."""
     from sse_starlette import EventSourceResponse
@@ -402,6 +104,8 @@ def create_app(session: LiveSession, allowed_hosts: list[str] | None = None):
         return JSONResponse(info, status_code=202)
 
     async def adopt(body):
+        if not {"grid", "index"} <= set(body):
+            raise ValueError("expected a JSON object with the grid's id and the cell's index")
         rid = session.adopt(int(body["grid"]), int(body["index"]))
         return JSONResponse({"id": rid, "seed": session.seed, "overrides": session.overrides}, status_code=202)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..color import mix, parse_color
+from ..color import parse_color
 from .turtle import Projection, TurtleResult
 
 
@@ -77,7 +77,12 @@ def draw_turtle(canvas, shape: TurtleResult | Projection, *, view: tuple[float, 
     if len(proj.offsets) < 2:
         return fit
     if line_width is None:
-        line_width = float(np.clip(fit.scale * 0.18, 0.6, 3.0))
+        # aim for ink covering about 7% of the box, so dense curves stay open
+        seg = np.diff(proj.coords, axis=0) * fit.scale
+        starts = np.ones(len(seg), dtype=bool)
+        starts[proj.offsets[1:-1] - 1] = False  # no segment joins two polylines
+        total = float(np.hypot(seg[starts, 0], seg[starts, 1]).sum()) if len(seg) else 1.0
+        line_width = float(np.clip(0.07 * box[2] * box[3] / max(total, 1e-9), 0.35, 2.5))
     stroke = canvas._stroke or (0.1, 0.1, 0.12, 1.0)
     table = _rgba_table(colors, int(proj.colors.max()) + 1 if len(proj.colors) else 1, stroke)
     if alpha != 1.0:
@@ -108,6 +113,63 @@ def draw_turtle(canvas, shape: TurtleResult | Projection, *, view: tuple[float, 
             continue
         offs = np.arange(0, 2 * (s1 - s0) + 1, 2, dtype=np.int64)
         canvas.polylines(pts[2 * s0:2 * s1], offs, colors=rgba[s0:s1], widths=w[s0:s1])
+    return fit
+
+
+def fit_scene(parts, view=(0.0, 0.0), box=(0.0, 0.0, 1.0, 1.0), margin: float = 0.06,
+              anchor: str = "center") -> Fit:
+    """The :class:`Fit` that :func:`draw_scene` would use (to draw a backdrop first)."""
+    boxes = [shape.project(*view).bbox() for shape, _, _ in parts if shape.polyline_count]
+    if not boxes:
+        return Fit(1.0, box[0] + box[2] / 2, box[1] + box[3] / 2)
+    arr = np.array(boxes)
+    return fit_box((arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max()), box, margin, anchor)
+
+
+def draw_scene(canvas, parts, *, view: tuple[float, float] = (0.0, 0.0),
+               box: tuple[float, float, float, float] | None = None, margin: float = 0.06,
+               anchor: str = "center", fit: Fit | None = None, line_width: float = 1.0, layers: int = 16,
+               fog: float = 0.0, fog_color=None, fog_range: tuple[float, float] | None = None) -> Fit:
+    """Draw several turtle results as one depth-sorted scene (a garden of plants).
+
+    ``parts`` is a list of ``(shape, colors, width_scale)``: each shape's colour
+    indices pick from its own ``colors``. All segments of all parts are sorted
+    far to near together, so a near plant's leaves cover a far plant's trunk,
+    and drawn in ``layers`` batched ``Canvas.polylines`` calls. ``fog`` mixes
+    segments towards ``fog_color`` with depth (over ``fog_range`` if given).
+    """
+    segs = []
+    if box is None:
+        box = (0.0, 0.0, float(canvas.width), float(canvas.height))
+    if fit is None:
+        fit = fit_scene(parts, view, box, margin, anchor)
+    for shape, colors, wscale in parts:
+        proj = shape.project(*view) if isinstance(shape, TurtleResult) else shape
+        if len(proj.offsets) < 2:
+            continue
+        a, b, depth, widths, cidx = proj.segments()
+        table = _rgba_table(colors, 1, canvas._stroke or (0.1, 0.1, 0.12, 1.0))
+        segs.append((a, b, depth, widths * wscale, table[cidx % len(table)]))
+    if not segs:
+        return fit or Fit(1.0, 0.0, 0.0)
+    a, b, depth, widths, rgba = (np.concatenate([s[k] for s in segs]) for k in range(5))
+    order = np.argsort(-depth, kind="stable")
+    a, b, depth, widths, rgba = a[order], b[order], depth[order], widths[order], rgba[order]
+    if fog > 0:
+        lo, hi = fog_range or (float(depth.min()), float(depth.max()))
+        t = np.clip((depth - lo) / max(hi - lo, 1e-9), 0, 1)
+        t = np.round(t * 10) / 10
+        fc = np.array(parse_color(fog_color or "#ffffff"), dtype=np.float64)
+        k = (fog * t)[:, None]
+        rgba = rgba * (1 - k) + fc[None, :] * k
+    pts = np.empty((2 * len(a), 2))
+    pts[0::2], pts[1::2] = fit.apply(a), fit.apply(b)
+    w = np.round(np.maximum(widths * line_width * fit.scale, 0.35), 1)
+    bounds = np.linspace(0, len(a), max(1, layers) + 1).astype(np.int64)
+    for s0, s1 in zip(bounds[:-1], bounds[1:]):
+        if s1 > s0:
+            canvas.polylines(pts[2 * s0:2 * s1], np.arange(0, 2 * (s1 - s0) + 1, 2, dtype=np.int64),
+                             colors=rgba[s0:s1], widths=w[s0:s1])
     return fit
 
 

@@ -500,26 +500,57 @@ def expand_simple(axiom, starts, lengths, table, has_rule, n, out):
 
 
 @njit(cache=True)
+def _turn_tables(ops, ang):
+    """Per symbol: the rotation (cos, sin) it applies to the heading (identity for non-turns)."""
+    k = ops.shape[0]
+    tc = np.ones(k, dtype=np.float64)
+    ts = np.zeros(k, dtype=np.float64)
+    ca = np.cos(ang)
+    sa = np.sin(ang)
+    for c in range(k):
+        if ops[c] == OP_LEFT:
+            tc[c] = ca
+            ts[c] = sa
+        elif ops[c] == OP_RIGHT:
+            tc[c] = ca
+            ts[c] = -sa
+        elif ops[c] == OP_TURN:
+            tc[c] = -1.0
+    return tc, ts
+
+
+@njit(cache=True)
 def turtle2d(s, ops, step0, angle0, heading0, width0, width_scale, step_scale, angle_scale, n_draw,
              max_depth):
     """The planar turtle without module arguments or tropism: same output as :func:`turtle` (dims 2).
 
-    In the plane the frame is the heading alone (L is H turned by 90°), so a
-    turn is four multiplications with the angle's cosine and sine cached.
+    In the plane the frame is the heading alone, and the common modules
+    (draws, turns, inert letters) run one branch-free path: every module
+    rotates the heading by its table rotation (identity for non-turns) and
+    advances by its draw flag, and the vertex is written unconditionally
+    while the vertex count grows only for draws. Only structural modules
+    (brackets, moves, style changes) branch.
     """
-    verts = np.empty((2 * n_draw + 1, 2), dtype=np.float32)
+    k = ops.shape[0]
+    draw = np.zeros(k, dtype=np.float64)
+    plain = np.zeros(k, dtype=np.bool_)
+    for c in range(k):
+        o = ops[c]
+        if o == OP_DRAW:
+            draw[c] = 1.0
+        plain[c] = o == OP_NONE or o == OP_DRAW or o == OP_LEFT or o == OP_RIGHT or o == OP_TURN
+    tc, ts = _turn_tables(ops, angle0)
+    verts = np.empty((2 * n_draw + 2, 2), dtype=np.float32)
     offsets = np.empty(n_draw + 2, dtype=np.int64)
     widths = np.empty(n_draw + 1, dtype=np.float64)
     colors = np.empty(n_draw + 1, dtype=np.int32)
-    st = np.empty((max_depth + 1, 8), dtype=np.float64)
+    st = np.empty((max(max_depth, 16), 8), dtype=np.float64)
     px = 0.0
     py = 0.0
     hx = np.cos(heading0)
     hy = np.sin(heading0)
     step = step0
     ang = angle0
-    ca = np.cos(ang)
-    sa = np.sin(ang)
     width = width0
     color = 0
     xmin = 0.0
@@ -532,11 +563,10 @@ def turtle2d(s, ops, step0, angle0, heading0, width0, width_scale, step_scale, a
     top = 0
     segs = 0
     for i in range(s.shape[0]):
-        op = ops[s[i]]
-        if op == OP_NONE:
-            continue
-        if op == OP_DRAW:
-            if not open_:
+        c = s[i]
+        if plain[c]:
+            dr = draw[c]
+            if dr != 0.0 and not open_:
                 offsets[npl] = nv
                 widths[npl] = width
                 colors[npl] = color
@@ -545,21 +575,24 @@ def turtle2d(s, ops, step0, angle0, heading0, width0, width_scale, step_scale, a
                 verts[nv, 1] = py
                 nv += 1
                 open_ = True
-            px += hx * step
-            py += hy * step
+            cc = tc[c]
+            ss = ts[c]
+            hx, hy = hx * cc - hy * ss, hx * ss + hy * cc
+            d = dr * step
+            px += hx * d
+            py += hy * d
             verts[nv, 0] = px
             verts[nv, 1] = py
-            nv += 1
-            segs += 1
+            inc = int(dr)
+            nv += inc
+            segs += inc
             xmin = min(xmin, px)
             xmax = max(xmax, px)
             ymin = min(ymin, py)
             ymax = max(ymax, py)
-        elif op == OP_LEFT:
-            hx, hy = hx * ca - hy * sa, hx * sa + hy * ca
-        elif op == OP_RIGHT:
-            hx, hy = hx * ca + hy * sa, -hx * sa + hy * ca
-        elif op == OP_MOVE:
+            continue
+        op = ops[c]
+        if op == OP_MOVE:
             px += hx * step
             py += hy * step
             open_ = False
@@ -568,35 +601,33 @@ def turtle2d(s, ops, step0, angle0, heading0, width0, width_scale, step_scale, a
             ymin = min(ymin, py)
             ymax = max(ymax, py)
         elif op == OP_PUSH:
-            if top <= max_depth:
-                st[top, 0] = px
-                st[top, 1] = py
-                st[top, 2] = hx
-                st[top, 3] = hy
-                st[top, 4] = step
-                st[top, 5] = ang
-                st[top, 6] = width
-                st[top, 7] = color
+            if top >= st.shape[0]:  # the stack grows by doubling, so no depth pre-pass is needed
+                bigger = np.empty((2 * st.shape[0], 8), dtype=np.float64)
+                bigger[:top] = st[:top]
+                st = bigger
+            st[top, 0] = px
+            st[top, 1] = py
+            st[top, 2] = hx
+            st[top, 3] = hy
+            st[top, 4] = step
+            st[top, 5] = ang
+            st[top, 6] = width
+            st[top, 7] = color
             top += 1
         elif op == OP_POP:
             if top > 0:
                 top -= 1
-                if top <= max_depth:
-                    px = st[top, 0]
-                    py = st[top, 1]
-                    hx = st[top, 2]
-                    hy = st[top, 3]
-                    step = st[top, 4]
-                    if st[top, 5] != ang:
-                        ang = st[top, 5]
-                        ca = np.cos(ang)
-                        sa = np.sin(ang)
-                    width = st[top, 6]
-                    color = int(st[top, 7])
+                px = st[top, 0]
+                py = st[top, 1]
+                hx = st[top, 2]
+                hy = st[top, 3]
+                step = st[top, 4]
+                if st[top, 5] != ang:
+                    ang = st[top, 5]
+                    tc, ts = _turn_tables(ops, ang)
+                width = st[top, 6]
+                color = int(st[top, 7])
                 open_ = False
-        elif op == OP_TURN:
-            hx = -hx
-            hy = -hy
         elif op == OP_WIDTH:
             width = width * width_scale
             open_ = False
@@ -610,8 +641,7 @@ def turtle2d(s, ops, step0, angle0, heading0, width0, width_scale, step_scale, a
             step = step * step_scale
         elif op == OP_ANGLE_SCALE:
             ang = ang * angle_scale
-            ca = np.cos(ang)
-            sa = np.sin(ang)
+            tc, ts = _turn_tables(ops, ang)
     offsets[npl] = nv
     state = np.empty(8, dtype=np.float64)
     state[0] = px
@@ -623,3 +653,26 @@ def turtle2d(s, ops, step0, angle0, heading0, width0, width_scale, step_scale, a
     state[6] = ymax
     state[7] = segs
     return verts[:nv], offsets[:npl + 1], widths[:npl], colors[:npl], state
+
+
+@njit(cache=True)
+def scan(s, ops):
+    """One pass over a word: (segments to draw, deepest bracket nesting, uses a 3D op)."""
+    n_draw = 0
+    depth = 0
+    best = 0
+    three_d = False
+    for i in range(s.shape[0]):
+        op = ops[s[i]]
+        if op == OP_DRAW:
+            n_draw += 1
+        elif op == OP_PUSH:
+            depth += 1
+            if depth > best:
+                best = depth
+        elif op == OP_POP:
+            if depth > 0:
+                depth -= 1
+        elif op == OP_DOWN or op == OP_UP or op == OP_ROLL_L or op == OP_ROLL_R or op == OP_LEVEL:
+            three_d = True
+    return n_draw, best, three_d

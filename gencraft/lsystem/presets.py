@@ -28,11 +28,11 @@ def preset_names() -> list[str]:
     """All preset names, sorted by figure number then name."""
     def key(name):
         fig = load_preset(name).figure
-        parts = fig.replace("a", ".1").split(".") if fig else ["99"]
         try:
-            return (float(fig.rstrip("abcdef") or 99), fig, name)
+            major, minor = fig.rstrip("abcdef").split(".")
+            return (int(major), int(minor), fig, name)
         except ValueError:
-            return (99.0, fig, name)
+            return (99, 0, fig, name)
     return sorted(_texts(), key=key)
 
 

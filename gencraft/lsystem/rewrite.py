@@ -51,6 +51,7 @@ class Word:
     alphabet: list[str]          # code -> symbol
     poff: np.ndarray | None = None   # (n+1,) int64, arguments of module i: pvals[poff[i]:poff[i+1]]
     pvals: np.ndarray | None = None  # float64
+    counts: np.ndarray | None = None  # modules per symbol, when the rewriter already knows them
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])
@@ -209,7 +210,8 @@ def derive(system: LSystem, n: int | None = None, rng=None, max_modules: int = D
     tables = _Tables(system, alphabet)
     codes = word.codes
     if tables.simple and not history and steps > 0:
-        return Word(_expand_simple(tables, codes, steps, max_modules, system.source), alphabet)
+        out, counts = _expand_simple(tables, codes, steps, max_modules, system.source)
+        return Word(out, alphabet, counts=counts)
     for k in range(steps):
         codes = _step_codes(tables, codes, seeds[k], max_modules, k + 1, system.source)
         if history:
@@ -246,13 +248,18 @@ def _expand_simple(t: _Tables, axiom: np.ndarray, steps: int, limit: int, source
     has_rule = np.array([t.rule_start[c + 1] > t.rule_start[c] for c in range(k)], dtype=np.bool_)
     succ = [t.table[t.starts[c]:t.starts[c] + t.lengths[c]].tolist() for c in range(k)]
     counts = np.bincount(axiom, minlength=k).tolist()
-    size_of = [1] * k  # modules that symbol c becomes after d steps (exact Python integers)
+    # symbol counts step by step (the growth matrix, exact Python integers): sizes before any memory
     for step in range(1, steps + 1):
-        size_of = [sum(size_of[x] for x in succ[c]) if has_rule[c] else 1 for c in range(k)]
-        size = sum(n * s for n, s in zip(counts, size_of))
+        nxt = [0] * k
+        for c in range(k):
+            if counts[c]:
+                for x in (succ[c] if has_rule[c] else (c,)):
+                    nxt[x] += counts[c]
+        counts = nxt
+        size = sum(counts)
         if size > limit:
             raise _too_big(step, size, limit, source)
     out = np.empty(size, dtype=np.uint8)
     written = K.expand_simple(axiom, t.starts, t.lengths, t.table, has_rule, steps, out)
     assert written == size
-    return out
+    return out, np.array(counts, dtype=np.int64)

@@ -101,6 +101,27 @@ class TurtleResult:
     def polyline_count(self) -> int:
         return len(self.offsets) - 1
 
+    def select(self, keep: np.ndarray) -> "TurtleResult":
+        """Only the polylines where ``keep`` (one bool per polyline) is true."""
+        keep = np.asarray(keep, dtype=bool)
+        lengths = np.diff(self.offsets)[keep]
+        vmask = np.repeat(keep, np.diff(self.offsets))
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        return TurtleResult(self.xy_or_xyz[vmask], offsets, self.widths[keep], self.colors[keep],
+                            self.end_point, self.path_bbox, int((lengths - 1).sum()))
+
+    def transformed(self, scale: float = 1.0, offset=(0.0, 0.0, 0.0), yaw: float = 0.0) -> "TurtleResult":
+        """A copy turned ``yaw`` degrees about +y, scaled, then moved (to place plants in a scene)."""
+        v = self.vertices.astype(np.float64)
+        c, s = math.cos(math.radians(yaw)), math.sin(math.radians(yaw))
+        x = (v[:, 0] * c + v[:, 2] * s) * scale + offset[0]
+        y = v[:, 1] * scale + offset[1]
+        z = (-v[:, 0] * s + v[:, 2] * c) * scale + offset[2]
+        end = np.array(self.end_point)
+        return TurtleResult(np.stack([x, y, z], axis=1), self.offsets, self.widths * scale, self.colors,
+                            (float(end[0] * scale + offset[0]), float(end[1] * scale + offset[1]),
+                             float(end[2] * scale + offset[2])), self.path_bbox, self.draw_count)
+
     def project(self, azimuth: float = 0.0, elevation: float = 0.0) -> Projection:
         """Orthographic view: turn the scene ``azimuth`` degrees about +y, then tilt it by ``elevation``.
 
@@ -130,29 +151,23 @@ def op_table(system: LSystem, alphabet: list[str]) -> np.ndarray:
     return ops
 
 
-def _max_depth(codes: np.ndarray, alphabet: list[str]) -> int:
-    if "[" not in alphabet or len(codes) == 0:
-        return 0
-    return int(K.max_depth(codes, alphabet.index("["), alphabet.index("]")))
-
-
 def interpret(system: LSystem, word: Word, step: float = 1.0, heading: float | None = None,
               angle: float | None = None) -> TurtleResult:
     """Run the turtle over ``word`` with unit (or ``step``) steps; see the module docstring."""
     ops = op_table(system, word.alphabet)
-    draw_codes = np.nonzero(ops == K.OP_DRAW)[0]
-    counts = np.bincount(word.codes, minlength=len(word.alphabet))
-    n_draw = int(counts[draw_codes].sum()) if len(draw_codes) else 0
     has_params = word.poff is not None
+    if word.counts is not None:  # the rewriter counted the symbols: no pre-pass over the word
+        present = word.counts > 0
+        n_draw = int(word.counts[ops == K.OP_DRAW].sum())
+        three_d = bool(np.isin(ops[present], [K.OP_DOWN, K.OP_UP, K.OP_ROLL_L, K.OP_ROLL_R, K.OP_LEVEL]).any())
+        depth = 0  # the planar turtle grows its stack as needed
+        if three_d or has_params:
+            n_draw, depth, three_d = K.scan(word.codes, ops)
+    else:
+        n_draw, depth, three_d = K.scan(word.codes, ops)
     poff = word.poff if has_params else np.zeros(1, dtype=np.int64)
     pvals = word.pvals if has_params else np.zeros(1, dtype=np.float64)
-    if "[" in word.alphabet and counts[word.alphabet.index("[")] == 0:
-        depth = 0
-    else:
-        depth = _max_depth(word.codes, word.alphabet)
-    three_d = system.tropism is not None and system.tropism[3] != 0
-    for code in np.nonzero(counts)[0]:
-        three_d |= bool(ops[code] in (K.OP_DOWN, K.OP_UP, K.OP_ROLL_L, K.OP_ROLL_R, K.OP_LEVEL))
+    three_d = bool(three_d) or (system.tropism is not None and system.tropism[3] != 0)
     trop = np.zeros(4) if system.tropism is None else np.array(system.tropism, dtype=np.float64)
     ang = system.angle if angle is None else angle
     head = system.heading if heading is None else heading

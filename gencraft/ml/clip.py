@@ -43,6 +43,17 @@ METRICS = ("cosine", "clipscore")
 DEFAULT_TEMPLATES = ("{}", "a picture of {}", "an image of {}", "a drawing of {}", "a render of {}")
 
 _CACHE: dict[tuple[str, str], "ClipModel"] = {}
+_COPY_THREADS = 8
+_COPY_POOL = None
+
+
+def _copy_pool():
+    """Threads that copy images into pinned memory for GPU uploads (created on first GPU use)."""
+    global _COPY_POOL
+    if _COPY_POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+        _COPY_POOL = ThreadPoolExecutor(_COPY_THREADS, thread_name_prefix="clip-upload")
+    return _COPY_POOL
 _CACHE_LOCK = threading.Lock()
 
 
@@ -57,6 +68,15 @@ def load_clip(spec: str = "tiny", device: str = "cpu") -> "ClipModel":
             model, tokenizer = build_model(parsed, device)
             _CACHE[key] = ClipModel(model, tokenizer, spec=spec, device=device)
         return _CACHE[key]
+
+
+def _display_name(spec: str) -> str:
+    """'tiny' -> 'tiny-clip'; 'local-dir:/a/b/my-clip' -> 'my-clip'; others as given."""
+    if spec == "tiny":
+        return "tiny-clip"
+    if spec.startswith("local-dir:"):
+        return spec.split(":", 1)[1].rstrip("/").split("/")[-1] or spec
+    return spec
 
 
 def _check_prompt(prompt: str, what: str = "prompt") -> str:
@@ -79,15 +99,16 @@ class ClipModel:
         self.tokenizer = tokenizer
         self.spec = spec
         self.device = torch.device(device)
-        self.name = spec if not spec.startswith("local-dir:") else f"local-dir:{spec.split(':', 1)[1].rstrip('/').split('/')[-1]}"
-        if spec == "tiny":
-            self.name = "tiny-clip"
+        self.name = _display_name(spec)
         self.preprocess = Preprocessor(open_clip.get_model_preprocess_cfg(model))
         self.batch_size = batch_size or (256 if self.device.type == "cuda" else 64)
         # bf16 autocast on GPU: the forward pass is the cost there, and CLIP tolerates it
         self.amp = (self.device.type == "cuda") if amp is None else amp
         self._text_cache: dict[str, torch.Tensor] = {}
-        self._lock = threading.Lock()
+        self._upload_stream = None
+        self._pinned: dict[tuple, list] = {}
+        self._lock = threading.Lock()          # text cache
+        self._image_lock = threading.Lock()    # pinned buffers and the upload stream
 
     @property
     def image_size(self) -> tuple[int, int]:
@@ -124,14 +145,57 @@ class ClipModel:
         for idx in group_by_shape(arrays).values():
             for s in range(0, len(idx), self.batch_size):
                 chunk = idx[s:s + self.batch_size]
-                shape = (len(chunk), *arrays[chunk[0]].shape)
-                # on a GPU, stack straight into pinned memory: one copy, then an async upload
-                stacked = torch.empty(shape, dtype=torch.uint8, pin_memory=self.device.type == "cuda")
-                np.stack([arrays[i] for i in chunk], out=stacked.numpy())
-                yield chunk, stacked.to(self.device, non_blocking=True)
+                yield chunk, self._upload([arrays[i] for i in chunk])
+
+    def _upload(self, arrays: list[np.ndarray]) -> torch.Tensor:
+        """Stack same-shaped uint8 images into one (B, H, W, C) tensor on the model's device.
+
+        On a GPU the images are copied straight into pinned memory by a few
+        threads (numpy releases the GIL while copying) and uploaded
+        asynchronously: the host copy, not the model, is the bottleneck there.
+        """
+        if self.device.type != "cuda":
+            return torch.from_numpy(np.stack(arrays))
+        buf, done = self._pinned_buffer((len(arrays), *arrays[0].shape))
+        done.synchronize()  # its previous upload has finished: safe to overwrite
+        dst = buf.numpy()
+        step = max(1, -(-len(arrays) // _COPY_THREADS))
+
+        def copy(start: int) -> None:
+            for i in range(start, min(start + step, len(arrays))):
+                dst[i] = arrays[i]
+
+        list(_copy_pool().map(copy, range(0, len(arrays), step)))
+        # upload on a side stream so it overlaps the previous batch's forward pass
+        if self._upload_stream is None:
+            self._upload_stream = torch.cuda.Stream(self.device)
+        with torch.cuda.stream(self._upload_stream):
+            gpu = buf.to(self.device, non_blocking=True)
+            done.record(self._upload_stream)
+        compute = torch.cuda.current_stream(self.device)
+        compute.wait_stream(self._upload_stream)
+        gpu.record_stream(compute)
+        return gpu
+
+    def _pinned_buffer(self, shape: tuple) -> tuple[torch.Tensor, "torch.cuda.Event"]:
+        """One of two reusable pinned host buffers per batch shape (allocating pinned
+        memory costs milliseconds; two let one fill while the other uploads)."""
+        if shape not in self._pinned and len(self._pinned) >= 8:  # many batch shapes: start over
+            torch.cuda.synchronize(self.device)
+            self._pinned.clear()
+        ring = self._pinned.setdefault(shape, [])
+        if len(ring) < 2:
+            ring.append((torch.empty(shape, dtype=torch.uint8, pin_memory=True), torch.cuda.Event()))
+            return ring[-1]
+        ring.append(ring.pop(0))
+        return ring[-1]
 
     def embed_images(self, images, crops: int = 0, seed: int | None = 0) -> torch.Tensor:
         """L2-normalised image embeddings (N, D); with crops=K, (N, K, D) over K random crops."""
+        with self._image_lock:
+            return self._embed_images(images, crops, seed)
+
+    def _embed_images(self, images, crops: int, seed: int | None) -> torch.Tensor:
         order: list[int] = []
         parts: list[torch.Tensor] = []
         boxes = crop_boxes(crops, seed) if crops else None

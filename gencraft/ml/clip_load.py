@@ -125,7 +125,6 @@ def check_device(device: str) -> str:
 def build_model(spec: ModelSpec, device: str):
     """Create the open_clip model and tokenizer for a parsed spec (eval mode, on device)."""
     import open_clip
-    import torch
 
     try:
         if spec.kind == "local-dir":

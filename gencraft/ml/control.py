@@ -11,7 +11,8 @@ that image from the render's own pixels -- the render *is* a line drawing:
 - ``"edges"``: a Canny-style edge map (Gaussian blur, Sobel gradient over the
   colour channels, non-maximum suppression, hysteresis), for sketches made of
   filled shapes, where the outlines carry the layout.
-- ``"auto"``: ``lines`` when the ink covers at most 30% of the image, else ``edges``.
+- ``"auto"``: ``lines`` when the ink is strokes (thin: little of it survives
+  an erosion of 2 px) and covers at most 30% of the image, else ``edges``.
 
 NumPy and SciPy only; no torch, no model. Input: (H, W, 3|4) uint8.
 """
@@ -23,6 +24,7 @@ from ..errors import UserError
 
 CONTROL_MODES = ("auto", "lines", "edges")
 AUTO_INK_COVERAGE = 0.30
+AUTO_FILLED_SHARE = 0.5
 
 
 def flatten_rgb(image: np.ndarray, background=(255, 255, 255)) -> np.ndarray:
@@ -43,9 +45,18 @@ def flatten_rgb(image: np.ndarray, background=(255, 255, 255)) -> np.ndarray:
 
 
 def background_colour(rgb: np.ndarray) -> np.ndarray:
-    """The median colour of the one-pixel border: the paper a sketch draws on."""
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.float32)
-    return np.median(border, axis=0)
+    """The paper a sketch draws on: the most common colour (in bins of 16 levels) of the
+    one-pixel border, refined to the median of the border pixels in that bin.
+
+    The most common colour rather than the median, so strokes running along
+    an edge do not drag the estimate towards the ink.
+    """
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    bins = (border // 16).astype(np.int32)
+    keys = (bins[:, 0] * 16 + bins[:, 1]) * 16 + bins[:, 2]
+    values, counts = np.unique(keys, return_counts=True)
+    common = border[keys == values[counts.argmax()]].astype(np.float32)
+    return np.median(common, axis=0)
 
 
 def ink_map(rgb: np.ndarray, low: float = 12.0, high: float = 60.0) -> np.ndarray:
@@ -112,9 +123,20 @@ def control_image(image: np.ndarray, mode: str = "auto") -> tuple[np.ndarray, st
     rgb = flatten_rgb(image)
     if mode in ("auto", "lines"):
         ink = ink_map(rgb)
-        if mode == "lines" or float((ink > 0.5).mean()) <= AUTO_INK_COVERAGE:
+        if mode == "lines" or _is_stroke_drawing(ink > 0.5):
             return _grey3(ink), "lines"
     return _grey3(edge_map(rgb)), "edges"
+
+
+def _is_stroke_drawing(mask: np.ndarray) -> bool:
+    """Sparse, thin ink: a line drawing whose strokes are the layout (not filled areas)."""
+    from scipy import ndimage
+
+    inked = int(mask.sum())
+    if inked == 0 or inked > AUTO_INK_COVERAGE * mask.size:
+        return False
+    core = ndimage.binary_erosion(mask, structure=np.ones((3, 3), dtype=bool), iterations=2)
+    return int(core.sum()) <= AUTO_FILLED_SHARE * inked
 
 
 def _grey3(values: np.ndarray) -> np.ndarray:

@@ -44,6 +44,19 @@ def _bytes_to_unicode() -> dict[int, str]:
     return dict(zip(bs, (chr(c) for c in cs)))
 
 
+def bpe_vocab_path() -> Path:
+    """open_clip's bundled ``bpe_simple_vocab_16e6.txt.gz`` (found without importing open_clip, which pulls torch)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("open_clip")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("open_clip is not installed: its BPE vocabulary file is needed for the CLIP tokenizer")
+    path = Path(list(spec.submodule_search_locations)[0]) / "bpe_simple_vocab_16e6.txt.gz"
+    if not path.is_file():
+        raise RuntimeError(f"open_clip's BPE vocabulary {path} is missing")
+    return path
+
+
 def clip_bpe_vocab(merges: int | None = None) -> tuple[dict[str, int], list[str]]:
     """(vocab, merge rules) of CLIP's BPE from open_clip's bundled vocabulary file.
 
@@ -51,9 +64,7 @@ def clip_bpe_vocab(merges: int | None = None) -> tuple[dict[str, int], list[str]
     then the 512 byte tokens, one token per kept merge, and the two specials,
     so the tokenizer stays consistent at any size.
     """
-    import open_clip.tokenizer as oct
-
-    path = Path(oct.default_bpe())
+    path = bpe_vocab_path()
     lines = gzip.open(path).read().decode("utf-8").split("\n")
     count = FULL_MERGES if merges is None else max(0, min(int(merges), FULL_MERGES))
     rules = [line for line in lines[1:1 + count] if line.strip()]

@@ -8,13 +8,14 @@
 - :func:`streamlines` (Jobard-Lefer evenly spaced curves)
 - seeding: :func:`random_seeds`, :func:`grid_seeds`, :func:`poisson_disc`
 - density: :func:`histogram`, :func:`histogram_segments`, :func:`attractor_density`,
-  :func:`tone_map`, :func:`shade`, :func:`composite`
+  :func:`tone_map`, :func:`shade`, :func:`composite`; :func:`render_attractor` (the CLI's API)
 """
 from .advect import Forces, Trails, advect
 from .attractors import ATTRACTORS, clifford, dejong, iterate
 from .density import (attractor_density, composite, eq_hist, fit_bounds, histogram, histogram_segments,
                       shade, tone_map)
 from .fields import CurlField, Field, FunctionField, GridField, NoiseAngleField
+from .render import render_attractor
 from .seeding import grid_seeds, poisson_disc, random_seeds
 from .streamlines import streamlines
 
@@ -22,5 +23,5 @@ __all__ = [
     "ATTRACTORS", "clifford", "dejong", "iterate", "Field", "NoiseAngleField", "CurlField", "GridField",
     "FunctionField", "advect", "Forces", "Trails", "streamlines", "random_seeds", "grid_seeds", "poisson_disc",
     "histogram", "histogram_segments", "attractor_density", "fit_bounds", "eq_hist", "tone_map", "shade",
-    "composite",
+    "composite", "render_attractor",
 ]

@@ -47,10 +47,11 @@ class Forces:
     inertia: bool = False
 
     def packed(self):
-        a = np.asarray(self.attractors, dtype=np.float64).reshape(-1, np.shape(self.attractors)[-1] if len(self.attractors) else 4)
-        if a.shape[1] == 3:
+        a = np.asarray(self.attractors, dtype=np.float64)
+        a = np.zeros((0, 4)) if a.size == 0 else np.atleast_2d(a)
+        if a.ndim == 2 and a.shape[1] == 3:
             a = np.concatenate([a, np.full((len(a), 1), 1.0)], axis=1)
-        if a.shape[1] != 4 or not np.isfinite(a).all():
+        if a.ndim != 2 or a.shape[1] != 4 or not np.isfinite(a).all():
             raise UserError(f"attractors must be finite (K, 3|4) rows of x, y, strength[, softening], got shape {a.shape}")
         for name in ("drag", "jitter"):
             v = float(getattr(self, name))
@@ -153,7 +154,31 @@ def _advect(x0, y0, t0, h, nsteps, method, kind, fp, grid, perm, attr, drag, jit
             out[i, 0, 1] = y
         st = RAN_OUT
         k = 0
-        while k < nsteps:
+        if method == 0 and not inertial and attr.shape[0] == 0 and sj == 0.0:
+            # plain Euler through the field: the hot loop of flow-field sketches, kept lean
+            while k < nsteps:
+                fx, fy = velocity(x, y, t0 + k * h, kind, fp, grid, perm)
+                nx = x + h * fx
+                ny = y + h * fy
+                if not (math.isfinite(nx) and math.isfinite(ny)):
+                    st = BAD_FIELD
+                    break
+                if min_speed > 0.0 and math.hypot(fx, fy) < min_speed:
+                    st = STALLED
+                    break
+                x = nx
+                y = ny
+                k += 1
+                if record:
+                    out[i, k, 0] = x
+                    out[i, k, 1] = y
+                if x < bounds[0] or y < bounds[1] or x > bounds[2] or y > bounds[3]:
+                    st = LEFT_REGION
+                    break
+            nsteps_i = 0  # skip the general loop below
+        else:
+            nsteps_i = nsteps
+        while k < nsteps_i:
             t = t0 + k * h
             nx, ny, nvx, nvy = _step(x, y, vx, vy, t, h, method, kind, fp, grid, perm, attr, drag, inertial)
             if sj > 0.0:

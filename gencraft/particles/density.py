@@ -56,7 +56,7 @@ def fit_bounds(x: np.ndarray, y: np.ndarray, width: int, height: int, pad: float
 
 
 @njit(cache=True, parallel=True)
-def _hist_points(x, y, w, x0, y0, kx, ky, width, height, nthreads):
+def _hist_points(x, y, w, weighted, x0, y0, kx, ky, width, height, nthreads):
     n = x.size
     bufs = np.zeros((nthreads, height, width))
     chunk = (n + nthreads - 1) // nthreads
@@ -66,7 +66,7 @@ def _hist_points(x, y, w, x0, y0, kx, ky, width, height, nthreads):
             fx = (x[k] - x0) * kx
             fy = (y[k] - y0) * ky
             if fx >= 0.0 and fy >= 0.0 and fx < width and fy < height:
-                buf[int(fy), int(fx)] += w[k] if w.size > 1 else 1.0
+                buf[int(fy), int(fx)] += w[k] if weighted else 1.0
     out = bufs[0]
     for t in range(1, nthreads):
         out += bufs[t]
@@ -105,9 +105,7 @@ def histogram(x: np.ndarray, y: np.ndarray, width: int, height: int, bounds=None
     w = np.zeros(1) if weights is None else np.ascontiguousarray(weights, dtype=np.float64).ravel()
     if weights is not None and w.size != x.size:
         raise UserError(f"weights must have one value per point ({x.size}), got {w.size}")
-    if weights is not None and x.size == 1:
-        return _hist_points(x, y, np.concatenate([w, w]), x0, y0, kx, ky, width, height, 1)
-    return _hist_points(x, y, w, x0, y0, kx, ky, width, height, threads)
+    return _hist_points(x, y, w, weights is not None, x0, y0, kx, ky, width, height, threads)
 
 
 @njit(cache=True, parallel=True)
@@ -300,11 +298,12 @@ def shade(agg: np.ndarray, colors: str | Sequence = "ember", how: str = "eq_hist
     """
     v = tone_map(agg, how, span)
     empty = np.isnan(v)
-    lut = _ramp(colors)
-    idx = np.clip(np.nan_to_num(v) * 255.0 + 0.5, 0, 255).astype(np.intp)
+    lut = _ramp(colors).astype(np.float32)  # float32: half the memory traffic on 4-megapixel images
+    vv = np.nan_to_num(v).astype(np.float32)
+    idx = np.clip(vv * 255.0 + 0.5, 0, 255).astype(np.intp)
     rgba = lut[idx]
     if alpha_ramp:
-        rgba[..., 3] *= min_alpha + (1.0 - min_alpha) * np.nan_to_num(v)
+        rgba[..., 3] *= min_alpha + (1.0 - min_alpha) * vv
     rgba[empty] = 0.0
     return rgba
 

@@ -87,7 +87,10 @@ def velocity(x, y, t, kind, fp, grid, perm):
     if kind == NOISE_ANGLE:
         # fp: scale, turns, speed, time_scale, angle_offset, octaves, lacunarity, gain
         timed = fp[3] != 0.0
-        n = _fbm(x * fp[0], y * fp[0], t * fp[3], timed, perm, int(fp[5]), fp[6], fp[7])
+        if fp[5] == 1.0 and not timed:  # the common case, without the octave loop
+            n = noise2(x * fp[0], y * fp[0], perm)
+        else:
+            n = _fbm(x * fp[0], y * fp[0], t * fp[3], timed, perm, int(fp[5]), fp[6], fp[7])
         a = n * fp[1] * 2.0 * math.pi + fp[4]
         return fp[2] * math.cos(a), fp[2] * math.sin(a)
     elif kind == CURL:

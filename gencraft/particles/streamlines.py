@@ -146,10 +146,7 @@ def _streamlines(seeds, kind, fp, grid, perm, t, h, method, d_sep, d_test, max_s
             sign = 1.0 if direction == 0 else -1.0
             x = sx
             y = sy
-            if direction == 0:
-                idx = 0
-            else:
-                idx = 0
+            idx = 0  # signed step number along the line: + forwards, - backwards
             for k in range(max_steps + 1):
                 if k > 0:
                     x, y, ok = _advance(x, y, t, h, method, kind, fp, grid, perm, sign, min_speed)

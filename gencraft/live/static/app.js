@@ -6,7 +6,7 @@ const $ = (sel) => document.querySelector(sel);
 const S = {
   meta: null, sig: "", values: {}, overrides: {}, seed: "0",
   render: null, frames: [], frame: 0, playing: true, timer: null,
-  grid: null, active: null, prompt: null,
+  grid: null, active: null, prompt: null, instance: null,
   locked: new Set(JSON.parse(localStorage.getItem("gencraft-live-locks") || "[]")),
 };
 
@@ -313,6 +313,7 @@ function buildGrid(g) {
     const el = document.createElement("div");
     el.className = "cell";
     el.dataset.index = i;
+    if (g.mode === "seeds" && cell.seed === S.seed) el.classList.add("current");
     const sameSeed = g.cells.every((c) => c.seed === g.cells[0].seed);
     if (!sameSeed) { el.innerHTML = `<span class="tag"></span>`; el.querySelector(".tag").textContent = `seed ${cell.seed}`; }
     el.title = Object.entries(cell.overrides).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join("\n");
@@ -327,10 +328,21 @@ function buildGrid(g) {
     box.append(el);
   });
   layoutGrid();
+  for (const replay of early.get(g.id) || []) replay();
+  early.delete(g.id);
+}
+
+// Thumbnails can be pushed before the POST that asked for the grid has answered:
+// keep them by grid id and replay them when the grid is built.
+const early = new Map();
+function remember(gid, fn) {
+  if (!early.has(gid)) early.set(gid, []);
+  early.get(gid).push(fn);
+  if (early.size > 8) early.delete(early.keys().next().value);
 }
 
 function onThumb(t) {
-  if (!S.grid || S.grid.id !== t.grid) return;
+  if (!S.grid || S.grid.id !== t.grid) { remember(t.grid, () => onThumb(t)); return; }
   const el = $(`#grid .cell[data-index="${t.index}"]`);
   if (!el) return;
   if (t.error) { el.classList.add("failed"); el.insertAdjacentHTML("beforeend", `<div class="err"></div>`); el.querySelector(".err").textContent = t.error; return; }
@@ -338,6 +350,12 @@ function onThumb(t) {
   img.src = `/thumb/${t.id}.png`;
   img.dataset.thumbId = t.id;
   el.prepend(img);
+}
+
+function onThumbScore(s) {
+  if (!S.grid || S.grid.id !== s.grid) { remember(s.grid, () => onThumbScore(s)); return; }
+  const el = $(`#grid .cell[data-index="${s.index}"]`);
+  if (el) el.insertAdjacentHTML("beforeend", `<span class="tag score">${s.score.toFixed(3)}</span>`);
 }
 
 function selectTab(name) {
@@ -362,6 +380,10 @@ async function keep(kind) {
 
 // ------------------------------------------------------------------ events
 function applyState(st) {
+  if (st.instance !== S.instance) {  // first contact, or the server was restarted: start afresh
+    S.instance = st.instance; shownId = 0; S.render = null; S.grid = null; S.sig = "";
+    $("#grid").innerHTML = "";
+  }
   S.seed = st.seed; S.overrides = st.overrides || {}; S.prompt = st.prompt;
   $("#seed").value = st.seed;
   $("#outdir").textContent = `saves go to ${st.out_dir}`;
@@ -398,10 +420,7 @@ function connect() {
   on("thumb", onThumb);
   on("score", (s) => {
     if (s.target === "render" && S.render && S.render.id === s.id) showScore(s.score);
-    if (s.target === "thumb" && S.grid && S.grid.id === s.grid) {
-      const el = $(`#grid .cell[data-index="${s.index}"]`);
-      if (el) el.insertAdjacentHTML("beforeend", `<span class="tag score">${s.score.toFixed(3)}</span>`);
-    }
+    if (s.target === "thumb") onThumbScore(s);
   });
   on("saved", () => {});
   on("notice", (n) => toast(n.message, n.level === "error"));
