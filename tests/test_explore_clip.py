@@ -38,13 +38,13 @@ BUDGET, SIZE, SEEDS = 32, (64, 64), (0, 1, 2, 3)
 
 
 def steering_comparison(prompt=PROMPT, target=TARGET, budget=BUDGET, seeds=SEEDS, size=SIZE,
-                        algos=("tpe", "random")) -> dict:
+                        algos=("tpe", "random"), model="tiny") -> dict:
     """Per algorithm: how often the best render hits the target, the mean best score, and the
     mean fraction of evaluations that were on target."""
     from gencraft.ml.clip import load_clip
     from gencraft.ml.search import explore
 
-    model = load_clip("tiny")
+    model = load_clip(model)
     stats = {}
     for algo in algos:
         hits, best, on_target, first = [], [], [], []

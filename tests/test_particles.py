@@ -268,8 +268,8 @@ def test_cli_attractor_writes_png_with_recipe(run_cli, tmp_path):
 ])
 def test_cli_attractor_bad_input_exits_2_without_output(run_cli, tmp_path, args, message):
     out = tmp_path / "x.png"
-    r = run_cli("attractor", *args, "-o", out, "--size", "50x50", "-n", "1000") if "-n" not in args else \
-        run_cli("attractor", *args, "-o", out, "--size", "50x50")
+    count = [] if "-n" in args else ["-n", "1000"]
+    r = run_cli("attractor", *args, *count, "-o", out, "--size", "50x50")
     assert r.returncode == 2 and message in r.stderr and r.stderr.count("\n") == 1
     assert not out.exists()
 

@@ -198,6 +198,24 @@ def test_controlnet_path_uses_the_control_image(tiny, art):
     assert lines.control.shape == (48, 64, 3)  # drawn at the working size
 
 
+@pytest.mark.slow
+def test_sdxl_family_loads_and_refines(tmp_path, art):
+    from gencraft.ml.tiny_diffusion import build_tiny_diffusion
+
+    build_tiny_diffusion(tmp_path / "xl", family="sdxl", controlnet_dest=tmp_path / "xlcn")
+    assert (tmp_path / "xl" / "text_encoder_2" / "config.json").is_file()
+    a = refine_array(art, tmp_path / "xl", PROMPT, strength=0.5, steps=2, seed=2)
+    b = refine_array(art, tmp_path / "xl", PROMPT, strength=0.5, steps=2, seed=2)
+    assert a.stage["pipeline"] == "StableDiffusionXLImg2ImgPipeline"
+    assert a.rgba.shape == (37, 53, 4) and np.array_equal(a.rgba, b.rgba)
+    c = refine_array(art, tmp_path / "xl", PROMPT, strength=0.5, steps=2, seed=2, controlnet=tmp_path / "xlcn")
+    assert c.stage["pipeline"] == "StableDiffusionXLControlNetImg2ImgPipeline"
+    assert not np.array_equal(a.rgba, c.rgba)
+    (tmp_path / "xl" / "text_encoder_2" / "config.json").unlink()
+    with pytest.raises(UserError, match="text_encoder_2/config.json is missing"):
+        check_model_folder(tmp_path / "xl")
+
+
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("strength", [-0.1, 1.5, float("nan"), "much"])
 def test_strength_out_of_range(tiny, art, strength):

@@ -8,14 +8,15 @@ broadcast outer products into grid calls and reshapes anything else to 2D.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import carray, njit, prange
 
 from .noise_fractal import (
-    OCTAVE_DX, OCTAVE_DY, OS2, PERLIN, _shape, curl2_fractal_at, curl3_at, fractal3_at, fractal4_at, warp2_at,
+    MODE_FBM, OCTAVE_DX, OCTAVE_DY, OS2, PERLIN, _shape, curl2_fractal_at, curl3_at, fractal3_at, fractal4_at,
 )
 from .noise_os2 import _os2
 from .noise_perlin import perlin3_seeded_at
 from .noise_simplex import _simplex2
+from .noise_stack import CHUNK, stack_f64
 from .noise_tables import OFF_SEED
 
 
@@ -23,11 +24,17 @@ from .noise_tables import OFF_SEED
 def simplex2_grid(xs, ys, perm):
     """OpenSimplex 2D on the grid xs (nx,) by ys (ny,) -> (ny, nx), like opensimplex.noise2array."""
     out = np.empty((ys.size, xs.size), dtype=np.float64)
+    n = xs.size
     for j in prange(ys.size):
+        buf = carray(stack_f64(64), (CHUNK,))
         y = ys[j]
         row = out[j]
-        for i in range(xs.size):
-            row[i] = _simplex2(xs[i], y, perm)
+        for base in range(0, n, CHUNK):
+            m = min(CHUNK, n - base)
+            for i in range(m):  # vectorised: see noise_stack
+                buf[i] = _simplex2(xs[base + i], y, perm)
+            for i in range(m):
+                row[base + i] = buf[i]
     return out
 
 
@@ -38,49 +45,69 @@ def os2_grid(xs, ys, seed):
     for j in prange(ys.size):
         y = ys[j]
         row = out[j]
-        for i in range(xs.size):
+        for i in range(xs.size):  # vectorises as is: its tables are global constants
             row[i] = _os2(xs[i], y, seed)
     return out
 
 
 @njit(cache=True, inline="always")
-def _octave_row(row, xrow, yrow, ystep, perm, kind, mode, octave, amp, freq):
-    """Add one octave to a row: ``row[i] += amp * shape(noise(x*freq + dx, y*freq + dy))``.
-
-    ``ystep`` is 0 when every sample of the row shares ``yrow[0]`` (grids).
-    One pass per octave over a row that stays in L1 lets the CPU overlap
-    neighbouring samples, which are independent; interleaving octaves per
-    sample instead chains them and runs ~1.4x slower.
-    """
-    ox = octave * OCTAVE_DX
-    oy = octave * OCTAVE_DY
-    if kind == OS2:
-        seed = perm[OFF_SEED]
-        for i in range(row.size):
-            row[i] += amp * _shape(mode, _os2(xrow[i] * freq + ox, yrow[i * ystep] * freq + oy, seed))
-    elif kind == PERLIN:
-        for i in range(row.size):
-            row[i] += amp * _shape(mode, perlin3_seeded_at(xrow[i] * freq + ox, yrow[i * ystep] * freq + oy,
-                                                           0.0, perm))
+def _noise_chunk(buf, m, xrow, base, yv, yrow, ystep, perm, kind, seed, freq, ox, oy):
+    """buf[:m] = base noise at (x*freq + ox, y*freq + oy); y is the scalar ``yv``
+    (already scaled) when ``ystep`` is 0, else ``yrow[base + i]``. Separate loops
+    per case keep every loop a plain unit-stride loop that LLVM vectorises."""
+    if ystep == 0:
+        if kind == OS2:
+            for i in range(m):
+                buf[i] = _os2(xrow[base + i] * freq + ox, yv, seed)
+        elif kind == PERLIN:
+            for i in range(m):
+                buf[i] = perlin3_seeded_at(xrow[base + i] * freq + ox, yv, 0.0, perm)
+        else:
+            for i in range(m):
+                buf[i] = _simplex2(xrow[base + i] * freq + ox, yv, perm)
     else:
-        for i in range(row.size):
-            row[i] += amp * _shape(mode, _simplex2(xrow[i] * freq + ox, yrow[i * ystep] * freq + oy, perm))
+        if kind == OS2:
+            for i in range(m):
+                buf[i] = _os2(xrow[base + i] * freq + ox, yrow[base + i] * freq + oy, seed)
+        elif kind == PERLIN:
+            for i in range(m):
+                buf[i] = perlin3_seeded_at(xrow[base + i] * freq + ox, yrow[base + i] * freq + oy, 0.0, perm)
+        else:
+            for i in range(m):
+                buf[i] = _simplex2(xrow[base + i] * freq + ox, yrow[base + i] * freq + oy, perm)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _fractal_row(row, xrow, yrow, ystep, perm, kind, mode, octaves, lacunarity, gain):
-    """A row of fractal2_at values, summed in the same order (bit-identical)."""
-    for i in range(row.size):
+    """A row of fractal2_at values, summed in the same order (bit-identical).
+
+    ``ystep`` 0 means every sample shares ``yrow[0]`` (grids). One pass per
+    octave over a row that stays in cache, in stack chunks so the noise loop
+    vectorises (see noise_stack); interleaving octaves per sample chains them
+    and runs ~2.5x slower. Not inlined: every kernel (grid, arrays, five times
+    in warp) shares one compiled copy, which keeps compile time down.
+    """
+    buf = carray(stack_f64(64), (CHUNK,))
+    n = row.size
+    seed = perm[OFF_SEED]
+    for i in range(n):
         row[i] = 0.0
     amp = 1.0
     freq = 1.0
     norm = 0.0
     for o in range(octaves):
-        _octave_row(row, xrow, yrow, ystep, perm, kind, mode, o, amp, freq)
+        ox = o * OCTAVE_DX
+        oy = o * OCTAVE_DY
+        yv = yrow[0] * freq + oy
+        for base in range(0, n, CHUNK):
+            m = min(CHUNK, n - base)
+            _noise_chunk(buf, m, xrow, base, yv, yrow, ystep, perm, kind, seed, freq, ox, oy)
+            for i in range(m):
+                row[base + i] += amp * _shape(mode, buf[i])
         norm += amp
         amp *= gain
         freq *= lacunarity
-    for i in range(row.size):
+    for i in range(n):
         row[i] = row[i] / norm
 
 
@@ -134,11 +161,34 @@ def curl3_array(X, Y, Z, perm, kind, eps, octaves, lacunarity, gain, outx, outy,
 
 @njit(cache=True, parallel=True)
 def warp2_array(X, Y, perm, kind, levels, strength, octaves, lacunarity, gain, f, qx, qy, rx, ry):
+    """IQ domain warping row by row (same arithmetic as ``warp2_at``, vectorised fBm rows)."""
+    n = f.shape[1]
     for j in prange(f.shape[0]):
-        for i in range(f.shape[1]):
-            a, b, c, d, e = warp2_at(kind, X[j, i], Y[j, i], perm, levels, strength, octaves, lacunarity, gain)
-            f[j, i] = a
-            qx[j, i] = b
-            qy[j, i] = c
-            rx[j, i] = d
-            ry[j, i] = e
+        x = X[j]
+        y = Y[j]
+        ax = np.empty(n)
+        ay = np.empty(n)
+        _fractal_row(qx[j], x, y, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+        for i in range(n):
+            ax[i] = x[i] + 5.2
+            ay[i] = y[i] + 1.3
+        _fractal_row(qy[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+        if levels >= 2:
+            for i in range(n):
+                ax[i] = (x[i] + strength * qx[j, i]) + 1.7
+                ay[i] = (y[i] + strength * qy[j, i]) + 9.2
+            _fractal_row(rx[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+            for i in range(n):
+                ax[i] = (x[i] + strength * qx[j, i]) + 8.3
+                ay[i] = (y[i] + strength * qy[j, i]) + 2.8
+            _fractal_row(ry[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+            for i in range(n):
+                ax[i] = x[i] + strength * rx[j, i]
+                ay[i] = y[i] + strength * ry[j, i]
+        else:
+            for i in range(n):
+                rx[j, i] = 0.0
+                ry[j, i] = 0.0
+                ax[i] = x[i] + strength * qx[j, i]
+                ay[i] = y[i] + strength * qy[j, i]
+        _fractal_row(f[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)

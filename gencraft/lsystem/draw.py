@@ -195,7 +195,7 @@ def render_lsystem(system, n: int | None = None, size: tuple[int, int] = (1000, 
     buf = io.BytesIO()
     canvas = Canvas(size[0], size[1], fmt, target=None if fmt == "png" else buf)
     canvas.background(background)
-    draw_turtle(canvas, shape, view=view, colors=colors, depth_sort=three_d, fog=0.45 if three_d else 0.0,
+    draw_turtle(canvas, shape, view=view, colors=colors, depth_sort=three_d, fog=0.3 if three_d else 0.0,
                 fog_color=background)
     if fmt == "png":
         info = {"name": system.name, "figure": system.figure, "n": system.n if n is None else n,

@@ -33,15 +33,14 @@ MODEL_HELP = ("CLIP model: 'tiny' (bundled, default), 'local-dir:PATH', 'ARCH:FI
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
 def score(images, prompt, negative, model_spec, metric, crops, seed, ensemble, device, as_json):
     """Rate IMAGES against a text prompt with a CLIP model."""
-    from .clip import DEFAULT_TEMPLATES, load_clip
-    from .clip_preprocess import load_image
-
     if not prompt.strip():
         raise UserError("empty --prompt: give some words to score images against")
     for neg in negative:
         if not neg.strip():
             raise UserError("empty --negative prompt: give some words or drop the option")
+    from .clip_preprocess import load_image
     arrays = [load_image(p) for p in images]  # unreadable files fail before the model loads
+    from .clip import DEFAULT_TEMPLATES, load_clip
     model = load_clip(model_spec, device=device)
     values = model.score(arrays, prompt, negatives=negative, metric=metric, crops=crops, seed=seed,
                          templates=DEFAULT_TEMPLATES if ensemble else None)
@@ -69,21 +68,25 @@ def ml_group():
 @ml_group.command("train-tiny-clip")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=TINY_CLIP_DIR,
               show_default="the bundled gencraft/ml/models/tiny-clip", help="output model folder")
-@click.option("--steps", type=click.IntRange(min=1), default=1200, show_default=True)
+@click.option("--steps", type=click.IntRange(min=1), default=1200, show_default=True,
+              help="steps on random captioned scenes")
+@click.option("--shape-steps", type=click.IntRange(min=0), default=400, show_default=True,
+              help="then steps with hard negatives for shape words")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--batch-size", type=click.IntRange(min=2), default=96, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=2), default=64, show_default=True)
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
               help="torch CPU threads (1 keeps runs bit-for-bit repeatable)")
 @click.option("--eval/--no-eval", "evaluate", default=True, show_default=True,
               help="report held-out caption accuracy after training")
-def train_tiny_clip(out, steps, seed, batch_size, threads, evaluate):
+def train_tiny_clip(out, steps, shape_steps, seed, batch_size, threads, evaluate):
     """Render captioned scenes and train the tiny CLIP on them (CPU, minutes)."""
     from .tiny_clip.train import train
 
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} exists and is not a folder")
-    summary = train(out, steps=steps, seed=seed, batch_size=batch_size, threads=threads)
-    click.echo(f"saved {out} (final loss {summary['final_loss']:.3f}, {summary['train_seconds']:.0f} s)")
+    summary = train(out, steps=steps, seed=seed, batch_size=batch_size, threads=threads, shape_steps=shape_steps)
+    click.echo(f"saved {out} (final loss {summary.get('shape_final_loss', summary['final_loss']):.3f}, "
+               f"{summary['train_seconds']:.0f} s)")
     if evaluate:
         from .clip import ClipModel
         from .clip_load import ModelSpec, build_model

@@ -38,6 +38,8 @@ def flatten_rgb(image: np.ndarray, background=(255, 255, 255)) -> np.ndarray:
         raise UserError(f"expected a uint8 image array, got {image.dtype}")
     if image.shape[2] == 3:
         return np.ascontiguousarray(image)
+    if (image[..., 3] == 255).all():  # opaque, the usual render: no compositing needed
+        return np.ascontiguousarray(image[..., :3])
     alpha = image[..., 3:4].astype(np.float32) / 255.0
     bg = np.asarray(background, dtype=np.float32)
     rgb = image[..., :3].astype(np.float32) * alpha + bg * (1.0 - alpha)

@@ -103,41 +103,63 @@ def _scheduler(name: str):
 
 
 def build_tiny_diffusion(dest: str | Path, *, seed: int = 0, scheduler: str = "euler_a",
-                         sample_size: int = 8, merges: int | None = 4000,
+                         sample_size: int = 8, merges: int | None = 4000, family: str = "sd",
                          controlnet_dest: str | Path | None = None) -> Path:
-    """Write a tiny Stable-Diffusion-1.5-shaped pipeline folder (random weights) to ``dest``.
+    """Write a tiny pipeline folder (random weights) to ``dest``.
 
-    VAE downsamples by 8 like the real one; ``sample_size`` latents give a
-    native resolution of ``8 * sample_size`` pixels (64 by default). A few
-    hundred kB of weights; loads and runs in well under a second on a CPU.
-    With ``controlnet_dest`` a matching tiny ControlNet is written too.
+    family "sd": shaped like Stable Diffusion 1.5 / SD-Turbo (one CLIP text
+    encoder); "sdxl": like SDXL (two text encoders, pooled text embeddings and
+    size/crop conditioning). The VAE downsamples by 8 like the real ones;
+    ``sample_size`` latents give a native resolution of ``8 * sample_size``
+    pixels (64 by default). About 2 MB of weights; runs in a fraction of a
+    second per image on a CPU. With ``controlnet_dest`` a matching tiny
+    ControlNet is written too.
     """
     import torch
-    from diffusers import AutoencoderKL, StableDiffusionPipeline, UNet2DConditionModel
-    from transformers import CLIPTextConfig, CLIPTextModel
+    from diffusers import (AutoencoderKL, StableDiffusionPipeline, StableDiffusionXLPipeline,
+                           UNet2DConditionModel)
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
 
+    if family not in ("sd", "sdxl"):
+        raise ValueError(f"unknown family {family!r}: expected 'sd' or 'sdxl'")
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)
     tokenizer = build_clip_tokenizer(dest / "tokenizer", merges)
-    vocab_size = len(tokenizer)
-    text_encoder = CLIPTextModel(CLIPTextConfig(
-        vocab_size=vocab_size, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-        num_attention_heads=4, max_position_embeddings=77, projection_dim=32,
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id))
-    unet = UNet2DConditionModel(
-        sample_size=sample_size, in_channels=4, out_channels=4, layers_per_block=1,
-        block_out_channels=(16, 32), norm_num_groups=8, cross_attention_dim=32, attention_head_dim=4,
-        down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
-        up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"))
+
+    def text_config(hidden: int) -> CLIPTextConfig:
+        return CLIPTextConfig(
+            vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=2 * hidden, num_hidden_layers=2,
+            num_attention_heads=4, max_position_embeddings=77, projection_dim=32,
+            bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id)
+
     vae = AutoencoderKL(
         in_channels=3, out_channels=3, latent_channels=4, layers_per_block=1, norm_num_groups=4,
         block_out_channels=(8, 8, 16, 16), sample_size=8 * sample_size,
         down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4)
-    pipe = StableDiffusionPipeline(vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, unet=unet,
-                                   scheduler=_scheduler(scheduler), safety_checker=None,
-                                   feature_extractor=None, requires_safety_checker=False)
+    blocks = dict(sample_size=sample_size, in_channels=4, out_channels=4, layers_per_block=1,
+                  block_out_channels=(16, 32), norm_num_groups=8, attention_head_dim=4,
+                  down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+                  up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"))
+    if family == "sd":
+        text_encoder = CLIPTextModel(text_config(32))
+        unet = UNet2DConditionModel(cross_attention_dim=32, **blocks)
+        pipe = StableDiffusionPipeline(vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, unet=unet,
+                                       scheduler=_scheduler(scheduler), safety_checker=None,
+                                       feature_extractor=None, requires_safety_checker=False)
+    else:
+        tokenizer_2 = build_clip_tokenizer(dest / "tokenizer_2", merges)
+        text_encoder = CLIPTextModel(text_config(32))
+        text_encoder_2 = CLIPTextModelWithProjection(text_config(32))
+        # cross-attention sees both encoders' hidden states (32 + 32); the added embedding sees the
+        # pooled projection (32) and six size/crop ids of 8 each.
+        unet = UNet2DConditionModel(cross_attention_dim=64, addition_embed_type="text_time",
+                                    addition_time_embed_dim=8, projection_class_embeddings_input_dim=6 * 8 + 32,
+                                    use_linear_projection=True, **blocks)
+        pipe = StableDiffusionXLPipeline(vae=vae, text_encoder=text_encoder, text_encoder_2=text_encoder_2,
+                                         tokenizer=tokenizer, tokenizer_2=tokenizer_2, unet=unet,
+                                         scheduler=_scheduler(scheduler))
     pipe.save_pretrained(str(dest), safe_serialization=True)
     (dest / "README.gencraft.txt").write_text(TINY_NOTE + "\n", encoding="utf-8")
     if controlnet_dest is not None:
@@ -230,10 +252,12 @@ def main(argv=None) -> None:
     ap.add_argument("--controlnet", help="also write a matching ControlNet folder here")
     ap.add_argument("--preset", choices=["tiny", "sd15"], default="tiny",
                     help="tiny (64 px, kB of weights) or sd15 (real SD 1.5 size, random weights)")
+    ap.add_argument("--family", choices=["sd", "sdxl"], default="sd",
+                    help="tiny preset only: SD 1.5-shaped (sd) or SDXL-shaped (sdxl)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     if args.preset == "tiny":
-        build_tiny_diffusion(args.dest, seed=args.seed, controlnet_dest=args.controlnet)
+        build_tiny_diffusion(args.dest, seed=args.seed, family=args.family, controlnet_dest=args.controlnet)
     else:
         build_sd15_sized(args.dest, seed=args.seed, controlnet_dest=args.controlnet)
     print(f"wrote {args.dest}" + (f" and {args.controlnet}" if args.controlnet else "")

