@@ -47,7 +47,8 @@ def _cases(model, label: str, batch: int, render_size: int, n_batches: int, pool
         renders = _render_batch(0, batch, render_size)
     else:  # no pycairo here: time preprocessing + encoding on stand-in pixels
         renders = np.random.default_rng(0).integers(0, 256, (batch, render_size, render_size, 4), np.uint8)
-    x = model.preprocess(torch.from_numpy(renders).permute(0, 3, 1, 2)[:, :3].float() / 255).to(model.device)
+    # the baseline input is exactly what the pipeline feeds the model (same values and layout)
+    x = model.preprocess.from_uint8(torch.from_numpy(renders).to(model.device))
 
     def sync():
         if model.device.type == "cuda":

@@ -42,11 +42,17 @@ def simplex2_grid(xs, ys, perm):
 def os2_grid(xs, ys, seed):
     """OpenSimplex2 2D on the grid xs (nx,) by ys (ny,) -> (ny, nx)."""
     out = np.empty((ys.size, xs.size), dtype=np.float64)
+    n = xs.size
     for j in prange(ys.size):
+        buf = carray(stack_f64(64), (CHUNK,))
         y = ys[j]
         row = out[j]
-        for i in range(xs.size):  # vectorises as is: its tables are global constants
-            row[i] = _os2(xs[i], y, seed)
+        for base in range(0, n, CHUNK):
+            m = min(CHUNK, n - base)
+            for i in range(m):  # vectorised: see noise_stack
+                buf[i] = _os2(xs[base + i], y, seed)
+            for i in range(m):
+                row[base + i] = buf[i]
     return out
 
 

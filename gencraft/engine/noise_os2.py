@@ -8,8 +8,7 @@ algorithm. This is the ``noise2`` of KdotJPG's reference (OpenSimplex2.java,
 public domain / CC0: same primes, hash and 24-gradient table) evaluated in
 float64 rather than the reference's float32, so values agree with it to
 float32 rounding (~1e-5; tests compare against a float32 transliteration).
-Written with selects only, so LLVM vectorises the grid loop (gathers on AVX2
-and AVX-512): ~7 ns/sample on 2 cores.
+Its few branches if-convert, so grid loops vectorise (see noise_stack).
 """
 from __future__ import annotations
 

@@ -200,10 +200,10 @@ class ClipModel:
         parts: list[torch.Tensor] = []
         boxes = crop_boxes(crops, seed) if crops else None
         for idx, batch in self._batches(images):
-            x = to_float_rgb(batch)
             if boxes is None:
-                feats = self._encode_pixels(self.preprocess(x))
+                feats = self._encode_pixels(self.preprocess.from_uint8(batch))
             else:
+                x = to_float_rgb(batch)
                 feats = self._encode_pixels(self.preprocess.crops(x, boxes)).view(len(idx), crops, -1)
             order.extend(idx)
             parts.append(feats)

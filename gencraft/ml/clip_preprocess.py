@@ -130,6 +130,25 @@ class Preprocessor:
         """float (N, 3, H, W) in [0,1] -> normalised model input (N, 3, size, size)."""
         return self.normalise(self.fit(x))
 
+    def from_uint8(self, batch: torch.Tensor) -> torch.Tensor:
+        """uint8 (N, H, W, 3|4) -> normalised model input, taking the cheapest exact-enough path.
+
+        Opaque images on the CPU with bilinear resizing are resized while still
+        uint8 (torch's vectorised antialiased uint8 kernel, channels-last) and
+        converted to float only at model size; anything else (transparency,
+        bicubic, GPU) goes through float. The two paths differ by at most one
+        grey level before normalisation.
+        """
+        if batch.shape[-1] == 4:
+            if batch.device.type == "cpu" and bool((batch[..., 3] == 255).all()):
+                batch = batch[..., :3]
+            else:
+                return self(to_float_rgb(batch))
+        if batch.device.type != "cpu" or self.mode != "bilinear" or self.resize_mode == "longest":
+            return self(to_float_rgb(batch))
+        x = self.fit(batch.permute(0, 3, 1, 2))  # uint8, channels-last view: no copy until the resize
+        return self.normalise(x.float().div_(255.0))
+
     def crops(self, x: torch.Tensor, boxes: np.ndarray) -> torch.Tensor:
         """K square crops per image (boxes: (K, 3) of top, left, side as fractions of the
         shorter side) -> (N*K, 3, size, size), image-major (image 0's K crops first)."""
