@@ -158,8 +158,13 @@ def test_training_is_deterministic_and_loads(tmp_path, capsys):
     for name in ("a", "b"):
         train(tmp_path / name, steps=2, shape_steps=1, batch_size=16, progress=False, threads=1)
         outs.append(tmp_path / name)
-    a, b = [(o / "open_clip_model.safetensors").read_bytes() for o in outs]
-    assert a == b
+    from safetensors.torch import load_file
+    a, b = [load_file(str(o / "open_clip_model.safetensors")) for o in outs]
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    other = train(tmp_path / "other-seed", steps=2, shape_steps=0, batch_size=16, progress=False, threads=1, seed=1)
+    c = load_file(str(tmp_path / "other-seed" / "open_clip_model.safetensors"))
+    assert not torch.equal(a["visual.attnpool.c_proj.weight"], c["visual.attnpool.c_proj.weight"])
+    assert other["steps"] == 2 and "shape_steps" not in other
     meta = json.loads((outs[0] / "training.json").read_text())
     assert meta["steps"] == 2 and meta["shape_steps"] == 1
     model = load_clip(f"local-dir:{outs[0]}")

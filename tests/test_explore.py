@@ -50,8 +50,15 @@ def test_every_algo_searches_categoricals_as_categories(algo):
     assert np.array_equal(rend.rgba, render(SHAPES, params, 0, SMALL).rgba)
 
 
-def test_tpe_finds_the_red_region():
-    result = run(budget=32, seed=0)
+def red_coverage(images):
+    """Fraction of pixels close to the sketch's red (#d7263d, shaded by up to 12 %)."""
+    red = np.array([215, 38, 61], float)
+    return np.array([(np.linalg.norm(im[..., :3] - red, axis=2) < 60).mean() for im in images])
+
+
+@pytest.mark.parametrize("algo", ["tpe", "cma"])
+def test_guided_search_finds_the_red_region(algo):
+    result = run(budget=32, seed=0, algo=algo, objective=red_coverage)
     assert result.best[0][0]["colour"] == "red"
     # the second half of a guided search is better on average than the first (it learned something)
     assert np.mean(result.history[16:]) > np.mean(result.history[:16])
@@ -62,6 +69,15 @@ def test_best_renders_are_distinct_and_sorted():
     scores = [s for _, s, _ in result.best]
     assert scores == sorted(scores, reverse=True) and len(result.best) == 5
     assert len({json.dumps(p, sort_keys=True) for p, _, _ in result.best}) == 5
+    assert len({r.rgba.tobytes() for _, _, r in result.best}) == 5  # different pixels, not just params
+
+
+def test_parameters_that_do_not_show_do_not_fill_the_best_list():
+    # circles ignore tilt: 12 tilts of one circle render are one image, listed once
+    result = run(budget=12, top_k=4, fixed={"shape": "circles", "colour": "red", "count": "8", "size": "0.1",
+                                            "variety": "0.3"})
+    assert len({t["params"]["tilt"] for t in result.trials}) > 1
+    assert len(result.best) == 1
 
 
 def test_fixed_parameters_are_held():
@@ -130,6 +146,7 @@ def test_orphaned_running_trial_of_a_dead_process_is_failed(tmp_path):
     assert st.trials[orphan.number].state.name == "FAIL"
 
 
+@pytest.mark.slow
 def test_two_processes_share_one_study(tmp_path):
     db = tmp_path / "shared.db"
     code = textwrap.dedent(f"""

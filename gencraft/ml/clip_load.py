@@ -15,6 +15,7 @@ checkpoint can never execute code while loading.
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +134,11 @@ def build_model(spec: ModelSpec, device: str):
             model = open_clip.create_model(name, device=device, weights_only=True)
             tokenizer = open_clip.get_tokenizer(name)
         elif spec.kind == "file":
-            model = open_clip.create_model(spec.arch, pretrained=None, device="cpu")
+            logging.disable(logging.WARNING)  # "initialized randomly": true, but the weights come next
+            try:
+                model = open_clip.create_model(spec.arch, pretrained=None, device="cpu")
+            finally:
+                logging.disable(logging.NOTSET)
             state = read_state_dict(spec.path)
             try:
                 _load_into(model, state)

