@@ -20,7 +20,7 @@ GALLERY = ROOT / "gallery"
 
 EDITION_SKETCH = "truchet"
 EXPLORE_SKETCH = "shapes"
-EXPLORE_PROMPT = "red circles"
+EXPLORE_PROMPT = "red lines"
 
 
 def gencraft(*args: str) -> subprocess.CompletedProcess:
@@ -104,7 +104,7 @@ figcaption{{font-size:13px;color:#b9b3a8;margin-top:6px}} a{{color:#f2b880}} cod
 <h2>Edition</h2><p>16 tokens of <code>{edition['sketch']}</code> from the collection seed
 <code>gencraft-demo</code>: <a href="{edition['gallery']}">browse the edition gallery</a>
 (metadata, rarity table, contact sheet and QA report are in <code>edition/</code>).</p>
-<a href="edition/contact_sheet.png"><img style="max-width:900px" src="edition/contact_sheet.png"></a>
+<a href="edition/contact.png"><img style="max-width:900px" src="edition/contact.png"></a>
 <h2>CLIP-guided exploration</h2><p><code>{explore['sketch']}</code> searched for
 “{html.escape(explore['prompt'])}” with the bundled tiny CLIP: <a href="{explore['folder']}">results</a>.</p>
 {explore_imgs}

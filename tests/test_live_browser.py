@@ -134,7 +134,12 @@ def test_variant_grid_click_adopts(browser, tmp_path):
         page.click(".tabs button[data-tab=variants]")
         page.wait_for_function("document.querySelectorAll('#grid .cell img').length === 9", timeout=30_000)
         page.locator("#grid .cell").nth(8).click()  # seeds 6..14: the last is 14
+        # a render already in flight may land first: wait for the adopted seed's render
+        page.wait_for_function("document.querySelector('#seed').value === '14'", timeout=30_000)
         wait_new_render(page, first)
+        deadline = time.monotonic() + 30
+        while session.current.seed != "14" and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert page.input_value("#seed") == "14" and session.current.seed == "14"
         assert page.is_visible("#view-render")
         page.close()

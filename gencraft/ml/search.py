@@ -96,6 +96,8 @@ def explore(sketch: str | Path | Sketch, prompt: str, budget: int, algo: str = "
     space = SearchSpace.of(sk, fixed)
     if atlas and study is not None:
         raise UserError("--study is not supported with --atlas: an atlas run keeps its archive in memory")
+    if atlas:
+        grid = (_check_int(grid[0], "atlas grid columns", 1), _check_int(grid[1], "atlas grid rows", 1))
     if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
         raise UserError(f"output folder {str(out_dir)!r} is a file: expected a folder")
     if objective is None:

@@ -86,7 +86,7 @@ class SearchSpace:
             if isinstance(p, Float):
                 steps = math.floor((p.max - p.min) / p.step + 1e-9) if p.step else 0
                 if steps >= 1:
-                    out[p.name] = FloatDistribution(p.min, p.min + steps * p.step, step=p.step)
+                    out[p.name] = FloatDistribution(p.min, round(p.min + steps * p.step, 12), step=p.step)
                 else:
                     out[p.name] = FloatDistribution(p.min, p.max)
             elif isinstance(p, Int):
