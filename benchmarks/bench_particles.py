@@ -188,14 +188,16 @@ def _polylines(quick: bool) -> list[Result]:
 
 
 _DENSITY_CHILD = """
-import resource, time
+import time
 from gencraft.particles import attractor_density, shade
 attractor_density('clifford', None, 1000, 64, 64)  # compile / load cache
 t = time.perf_counter()
 h, b = attractor_density('clifford', None, {n}, 2000, 2000)
 rgba = shade(h, 'ember')
 dt = time.perf_counter() - t
-print(dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, h.sum())
+# VmHWM: this process image's own peak (ru_maxrss would include the parent's, carried over exec)
+peak_kb = int([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])
+print(dt, peak_kb / 1024, h.sum())
 """
 
 

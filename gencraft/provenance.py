@@ -52,8 +52,13 @@ def _json_default(value):
     raise TypeError(f"not JSON-serialisable: {value!r}")
 
 
-def encode_png(rgba: np.ndarray, recipe: dict | None, extra_text: dict[str, str] | None = None) -> bytes:
-    """PNG bytes of an RGBA array with the recipe in text chunks (deterministic)."""
+def encode_png(rgba: np.ndarray, recipe: dict | None, extra_text: dict[str, str] | None = None,
+               compress_level: int = 6) -> bytes:
+    """PNG bytes of an RGBA array with the recipe in text chunks (deterministic).
+
+    Renders use zlib level 6; previews that are rebuilt often (contact sheets)
+    may pass 1, which is several times faster for slightly larger files.
+    """
     info = PngImagePlugin.PngInfo()
     info.add_text("Software", f"gencraft {__version__}")
     if recipe is not None:
@@ -62,7 +67,7 @@ def encode_png(rgba: np.ndarray, recipe: dict | None, extra_text: dict[str, str]
         info.add_itxt(key, value)
     img = Image.fromarray(np.ascontiguousarray(rgba), "RGBA" if rgba.shape[-1] == 4 else "RGB")
     buf = io.BytesIO()
-    img.save(buf, format="PNG", pnginfo=info, compress_level=6)
+    img.save(buf, format="PNG", pnginfo=info, compress_level=compress_level)
     return buf.getvalue()
 
 

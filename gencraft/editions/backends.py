@@ -30,6 +30,20 @@ def _context():
     return ctx
 
 
+def prestart() -> None:
+    """Start the fork server now, so its warm-up overlaps the edition's own preparation.
+
+    The server imports the renderer and numba (about a second) before it can
+    fork workers; started early, that happens while traits are computed and
+    the output folder is checked instead of after.
+    """
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def run_inline(jobs: Iterable[TokenJob], on_result: Callback) -> None:
     for job in jobs:
         on_result(render_token(job))

@@ -70,7 +70,7 @@ def contact_sheet(thumbs: list[Path], first: int, title: str, total: int, ranks:
             draw.text((x + CELL - w, y + CELL + 4), label, fill=MUTED, font=small)
         if flagged and index in flagged:
             draw.rectangle([x, y, x + CELL - 1, y + CELL - 1], outline=FLAG, width=3)
-    return encode_png(np.asarray(sheet), None)
+    return encode_png(np.asarray(sheet), None, compress_level=1)  # a preview: speed over size
 
 
 def contact_sheets(thumbs: list[Path], title: str, ranks=None, flagged=None) -> dict[str, bytes]:

@@ -66,7 +66,8 @@ def image_stats(img) -> dict:
     """Brightness, contrast, ink coverage and blankness of an image."""
     rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
     grey = rgb @ np.array([299, 587, 114]) / 1000.0
-    median = np.median(rgb.reshape(-1, 3), axis=0)
+    # the dominant colour: the median of every 4th pixel each way is as good and 16x cheaper
+    median = np.median(rgb[::4, ::4].reshape(-1, 3), axis=0)
     near = np.all(np.abs(rgb - median) <= BLANK_TOLERANCE, axis=-1).mean()
     return {"brightness": float(grey.mean()), "contrast": float(grey.std()), "coverage": float(1.0 - near),
             "blank": bool(near >= BLANK_SHARE)}

@@ -205,6 +205,10 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
     if workers is not None and workers < 1:
         raise UserError(f"--workers {workers}: expected at least 1")
     out = Path(out)
+    if scheduler is None and (workers or os.cpu_count() or 1) > 1:
+        from . import backends
+
+        backends.prestart()
     if collection_seed is None and hashes_file is None:
         old = read_manifest(out) if out.is_dir() else None
         collection_seed = (old or {}).get("collection_seed") or random_collection_seed()
