@@ -359,7 +359,7 @@ def test_cli_refine_bad_input_exits_2_without_output(tiny, tmp_path, run_cli, ca
     if case == "not-an-image":
         img = tmp_path / "fake.png"
         img.write_text("this is text, not pixels")
-        expected = "is not a readable image"
+        expected = "is not a readable image: expected a PNG, JPEG"  # no Python object reprs
     elif case == "missing-unet-config":
         model = _copy(tiny, tmp_path)
         (model / "unet" / "config.json").unlink()

@@ -216,7 +216,10 @@ def load_image(path: str | Path) -> tuple[np.ndarray, bytes]:
         with Image.open(io.BytesIO(data)) as img:
             img.load()
             rgba = np.asarray(img.convert("RGBA"))
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except UnidentifiedImageError:
+        raise UserError(f"{str(path)!r} is not a readable image: expected a PNG, JPEG or other "
+                        "format Pillow reads") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise UserError(f"{str(path)!r} is not a readable image ({type(exc).__name__}: "
                         f"{str(exc).splitlines()[0] if str(exc) else 'unknown format'})") from None
     return rgba, data
