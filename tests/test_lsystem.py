@@ -448,6 +448,9 @@ def test_parse_errors_name_line_column_and_expectation(text, line, column, what)
 def test_inline_rule_errors_name_the_rule():
     with pytest.raises(LSystemSyntaxError, match=r"--rule: line 2, column 7: expected .*'F->F\(x'"):
         inline_lsystem("F", ["F->F", "F->F(x"])
+    # a rule without an arrow is numbered the same way: the 2nd --rule is line 2
+    with pytest.raises(LSystemSyntaxError, match=r"--rule: line 2, column 1: expected 'predecessor -> successor'"):
+        inline_lsystem("F", ["F->F", "G"])
 
 
 def test_format_features_comments_labels_arrows_and_empty_successor():

@@ -460,7 +460,7 @@ def apply_overrides(sys_: LSystem, **overrides) -> LSystem:
 def inline_lsystem(axiom: str, rules: list[str], **overrides) -> LSystem:
     """Build a system from an axiom and rule strings (the CLI's ``--axiom``/``--rule``)."""
     lines = [f"axiom: {axiom}"] + list(rules)
-    for i, rule in enumerate(rules, start=2):
+    for i, rule in enumerate(rules, start=1):  # the n-th --rule, numbered as below
         if _find_arrow(rule)[0] < 0:
             raise LSystemSyntaxError(f"expected 'predecessor -> successor' in rule {rule!r}", i, 1, "--rule")
     try:
