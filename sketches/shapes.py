@@ -20,12 +20,13 @@ COLOURS = {
 }
 
 colour = Choice("blue", list(COLOURS), help="the one hue every shape shares")
-shape = Choice("squares", ["circles", "squares", "triangles", "stars", "lines"])
+shape = Choice("squares", ["circles", "squares", "triangles", "stars", "lines"],
+               help="the one kind of shape on the page")
 count = Int(14, 3, 40, help="how many shapes to try to place")
 size = Float(0.09, 0.03, 0.2, step=0.01, help="shape radius, as a fraction of the shorter side")
 variety = Float(0.3, 0.0, 0.9, step=0.05, help="how much the sizes differ")
 tilt = Float(0.5, 0.0, 1.0, step=0.05, help="how far shapes turn away from upright")
-paper = Colour("#f4efe6")
+paper = Colour("#f4efe6", help="background colour")
 
 
 def draw(c, rng, p):
