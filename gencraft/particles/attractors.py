@@ -89,13 +89,26 @@ def _iterate(code, a, b, c, d, n, x0, y0):
     return xs, ys
 
 
-def _check(n, params, nparams):
+def resolve(name: str, params, n) -> tuple[AttractorSpec, tuple, tuple[float, float, float, float]]:
+    """The attractor's spec, its parameters as given (or its defaults), and the four
+    floats (a, b, c, d) the kernels take, all validated together with n.
+
+    Shared by :func:`iterate` and ``density.attractor_density`` so both
+    refuse the same mistakes with the same words.
+    """
+    s = spec(name)
+    params = s.defaults[: s.nparams] if params is None else tuple(params)
+    if len(params) not in (s.nparams, 4):
+        raise UserError(f"attractor {s.name!r} takes {s.nparams} parameters, got {len(params)}: {params!r}")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise UserError(f"number of points must be a non-negative integer, got {n!r}")
     vals = [float(p) for p in params]
     if not all(math.isfinite(v) for v in vals):
         raise UserError(f"attractor parameters must be finite numbers, got {params!r}")
-    return vals + [0.0] * (4 - len(vals))
+    a, b, c, d = vals + [0.0] * (4 - len(vals))
+    if s.code == 4 and b == 0.0:
+        raise UserError("bedhead parameter b must not be 0 (it divides)")
+    return s, params, (a, b, c, d)
 
 
 # at most this many points are returned as arrays (32 bytes a point); bigger
@@ -106,13 +119,7 @@ MAX_ITERATE = 200_000_000
 def iterate(name: str, params=None, n: int = 100_000, x0: float | None = None,
             y0: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The n iterates of attractor ``name`` after the start point, as float64 (x, y)."""
-    s = spec(name)
-    params = s.defaults[: s.nparams] if params is None else tuple(params)
-    if len(params) not in (s.nparams, 4):
-        raise UserError(f"attractor {s.name!r} takes {s.nparams} parameters, got {len(params)}: {params!r}")
-    a, b, c, d = _check(n, params, s.nparams)
-    if s.code == 4 and b == 0.0:
-        raise UserError("bedhead parameter b must not be 0 (it divides)")
+    s, _, (a, b, c, d) = resolve(name, params, n)
     if n > MAX_ITERATE:
         raise UserError(f"n={n:,} points would need {n * 16 / 1e9:.1f} GB: use attractor_density "
                         f"(chunked) for more than {MAX_ITERATE:,}")

@@ -22,7 +22,7 @@ from numba import njit, prange
 
 from ..color import gradient, palette as named_palette
 from ..errors import UserError, did_you_mean
-from .attractors import _check, spec, step
+from .attractors import resolve, step
 from .memory import ensure_fits
 
 TONES = ("linear", "log", "cbrt", "eq_hist")
@@ -203,13 +203,7 @@ def attractor_density(name: str, params=None, n: int = 10_000_000, width: int = 
     thread count. No point arrays are kept: memory is the histogram's.
     Returns (histogram, bounds).
     """
-    s = spec(name)
-    params = s.defaults[: s.nparams] if params is None else tuple(params)
-    if len(params) not in (s.nparams, 4):
-        raise UserError(f"attractor {s.name!r} takes {s.nparams} parameters, got {len(params)}: {params!r}")
-    a, b, c, d = _check(n, params, s.nparams)
-    if s.code == 4 and b == 0.0:
-        raise UserError("bedhead parameter b must not be 0 (it divides)")
+    s, params, (a, b, c, d) = resolve(name, params, n)
     width, height, threads = _check_size(width, height)
     orbits = max(1, int(orbits))
     sx = s.start[0] if x0 is None else float(x0)
