@@ -64,12 +64,12 @@ def contact_sheet(images: Sequence[np.ndarray], captions: Sequence[str] | None =
             im = np.concatenate([im, np.full((h, w, 1), 255, np.uint8)], axis=2)
         canvas.image(im, x0 + (cw - dw) / 2, y0 + (ch - dh) / 2, width=dw, height=dh)
         if captions is not None and captions[k]:
-            text = _fit(canvas, str(captions[k]), cw, font_size)
+            text = fit_text(canvas, str(captions[k]), cw, font_size)
             canvas.fill(ink).text(x0 + cw / 2, y0 + ch + font_size * 1.2, text, size=font_size, align="center")
     return canvas.to_array()
 
 
-def _fit(canvas: Canvas, text: str, width: float, size: float) -> str:
+def fit_text(canvas: Canvas, text: str, width: float, size: float) -> str:
     """Shorten `text` with an ellipsis until it fits `width` pixels at `size`."""
     import cairo
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..contact import fit_text
 from ..errors import UserError
 from ..provenance import add_stage, encode_png, recipe_json
 from ..seeds import parse_seed
@@ -178,7 +179,7 @@ def draw_sheet(cmp: Comparison, cell: int = 320) -> np.ndarray:
     height = title_h + ph + label_h + foot_h + 2 * pad
     cv = Canvas(width, height, "png")
     cv.background(BACKGROUND)
-    cv.no_stroke().fill(INK).text(pad, 27, _fit(cv, f"\u201c{cmp.prompt}\u201d \u2014 {cmp.sketch}, seed {cmp.seed}",
+    cv.no_stroke().fill(INK).text(pad, 27, fit_text(cv, f"\u201c{cmp.prompt}\u201d \u2014 {cmp.sketch}, seed {cmp.seed}",
                                                  width - 2 * pad, 16), size=16)
     best = cmp.best
     for k, col in enumerate(cmp.columns):
@@ -194,29 +195,16 @@ def draw_sheet(cmp: Comparison, cell: int = 320) -> np.ndarray:
             cv.no_stroke().fill(MUTED).text(x + pw / 2, y + ph / 2 + 6, "not available", size=16, align="center")
         ty = y + ph + 22
         heading = col.label + ("  \u2605 highest" if col.key == best and len(cmp.columns) > 1 else "")
-        cv.no_stroke().fill(INK).text(x, ty, _fit(cv, heading, pw, 15), size=15)
+        cv.no_stroke().fill(INK).text(x, ty, fit_text(cv, heading, pw, 15), size=15)
         score = f"CLIP {cmp.clip_name_short()}: {col.score:.4f}" if col.score is not None else "CLIP score: \u2014"
-        cv.fill(INK).text(x, ty + 21, _fit(cv, score, pw, 13), size=13)
+        cv.fill(INK).text(x, ty + 21, fit_text(cv, score, pw, 13), size=13)
         lines = _wrap(cv, col.produced_by if col.available else (col.reason or col.produced_by), pw, 12)
         for j, line in enumerate(lines[:2]):
             cv.fill(MUTED).text(x, ty + 40 + 16 * j, line, size=12)
     fy = title_h + pad + ph + label_h
     for j, note in enumerate(dict.fromkeys(notes)):
-        cv.fill("#9a3b2e").text(pad, fy + 14 + 22 * j, _fit(cv, "note — " + note, width - 2 * pad, 12), size=12)
+        cv.fill("#9a3b2e").text(pad, fy + 14 + 22 * j, fit_text(cv, "note — " + note, width - 2 * pad, 12), size=12)
     return cv.to_array()
-
-
-def _fit(cv, text: str, width: float, size: float) -> str:
-    import cairo
-
-    ctx = cv.ctx
-    ctx.select_font_face("sans-serif", cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_NORMAL)
-    ctx.set_font_size(size)
-    if ctx.text_extents(text).x_advance <= width:
-        return text
-    while len(text) > 1 and ctx.text_extents(text + "\u2026").x_advance > width:
-        text = text[:-1]
-    return text + "\u2026"
 
 
 def _wrap(cv, text: str, width: float, size: float) -> list[str]:
@@ -236,7 +224,7 @@ def _wrap(cv, text: str, width: float, size: float) -> list[str]:
     if line:
         lines.append(line)
     if len(lines) > 2:
-        lines = lines[:1] + [_fit(cv, " ".join(lines[1:]), width, size)]
+        lines = lines[:1] + [fit_text(cv, " ".join(lines[1:]), width, size)]
     return lines
 
 
