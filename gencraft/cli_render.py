@@ -41,14 +41,13 @@ def resolve_cli_params(sketch, params_file, assignments):
               help="Seconds a render may take before it is stopped.")
 def render(sketch, params_file, assignments, size, seed, token_hash, out, timeout):
     """Render SKETCH to an image that carries its recipe."""
-    from .render import output_format, render_to_file
+    from .render import render_to_file
 
     if seed is not None and token_hash is not None:
         raise UserError("give --seed or --hash, not both")
     sk = load_sketch(sketch)
     params = resolve_cli_params(sk, params_file, assignments)
     out = Path(out) if out else Path(f"{sk.name}.png")
-    output_format(out)
     render_to_file(sk, out, params, token_hash or seed or 0, size, timeout=timeout)
     click.echo(str(out))
 

@@ -176,10 +176,7 @@ def render_to_file(sketch, out: str | Path, params=None, seed: Any = 0, size: An
 
     out = Path(out)
     output_format(out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"cannot write {str(out)!r}: folder {str(folder)!r} does not exist")
-    with atomic_path(out) as tmp:
+    with atomic_path(out) as tmp:  # checks the folder before any rendering starts
         data = call_with_timeout(render_file_bytes, sketch, out, params, seed, size, timeout=timeout)
         tmp.write_bytes(data)
     return out
