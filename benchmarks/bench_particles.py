@@ -4,9 +4,11 @@ pycairo calls, attractor throughput and a 1e8-point density render.
 Baselines are measured in the same run:
 - advection: the same noise angle field and Euler steps written as vectorised
   NumPy (a whole-array OpenSimplex 2D, checked to agree with the Numba field);
-- polylines: the same curves drawn with one pycairo call per segment
-  (``move_to``/``line_to`` per point, then one stroke: the old route), and with
-  one stroke per segment; pixels of the batched route are checked identical.
+- polylines: the same curves drawn by pycairo loops: a stroke per segment
+  (``move_to``/``line_to``/``stroke``), the artist loop Canvas.polylines
+  promises to match (``line_to`` per segment, a stroke per polyline: pixels
+  of the batched route are checked identical to it), and all curves in one
+  path with one stroke.
 """
 from __future__ import annotations
 
@@ -121,69 +123,74 @@ def _polyline_cases(quick: bool):
 
 
 def _polylines(quick: bool) -> list[Result]:
-    import cairo
-
     from gencraft.canvas import Canvas
-    from gencraft.draw_batch import _append_python, append_polylines, cairo_t_pointer, stroke_polylines
+    from gencraft.draw_batch import draw_threads, stroke_polylines
 
     size, coords, offsets = _polyline_cases(quick)
     nseg = len(coords) - (len(offsets) - 1)
-    idx = np.arange(len(offsets) - 1)
+    xs, ys = coords[:, 0].tolist(), coords[:, 1].tolist()
+    bounds = offsets.tolist()
 
     def canvas():
         c = Canvas(size, size)
         c.background("#f4efe6")
         c.stroke("#1d1d22", 1.0)
+        c.ctx.set_source_rgba(*c._stroke)
         return c
 
-    def batched():
+    def batched(threads=None):
         c = canvas()
-        stroke_polylines(c, coords, offsets)
+        stroke_polylines(c, coords, offsets, threads=threads)
         return c
 
-    def per_segment_path():
+    def artist_loop():  # what Canvas.polylines promises: line_to per segment, a stroke per polyline
         c = canvas()
-        stroke_polylines(c, coords, offsets, fast=False)
+        ctx = c.ctx
+        for i in range(len(bounds) - 1):
+            s, e = bounds[i], bounds[i + 1]
+            ctx.move_to(xs[s], ys[s])
+            for k in range(s + 1, e):
+                ctx.line_to(xs[k], ys[k])
+            ctx.stroke()
         return c
 
     def per_segment_stroke():
         c = canvas()
         ctx = c.ctx
-        ctx.set_source_rgba(*c._stroke)
-        xs, ys = coords[:, 0].tolist(), coords[:, 1].tolist()
-        for i in range(len(offsets) - 1):
-            for k in range(int(offsets[i]), int(offsets[i + 1]) - 1):
+        for i in range(len(bounds) - 1):
+            for k in range(bounds[i], bounds[i + 1] - 1):
                 ctx.move_to(xs[k], ys[k])
                 ctx.line_to(xs[k + 1], ys[k + 1])
                 ctx.stroke()
         return c
 
-    assert np.array_equal(batched().to_array(), per_segment_path().to_array()), "pixels differ"
-    surf = cairo.ImageSurface(cairo.FORMAT_ARGB32, 8, 8)
+    def one_path():  # the previous batched route: every polyline in one path, one stroke
+        c = canvas()
+        ctx = c.ctx
+        for i in range(len(bounds) - 1):
+            ctx.move_to(xs[bounds[i]], ys[bounds[i]])
+            for k in range(bounds[i] + 1, bounds[i + 1]):
+                ctx.line_to(xs[k], ys[k])
+        ctx.stroke()
+        return c
 
-    def build_fast():
-        ctx = cairo.Context(surf)
-        append_polylines(ctx, coords, offsets, idx, False, cairo_t_pointer(ctx))
-        ctx.new_path()
-
-    def build_python():
-        ctx = cairo.Context(surf)
-        _append_python(ctx, coords, offsets, idx, False)
-        ctx.new_path()
-
-    t_fast = best_time(batched, repeats=2)
-    t_path = best_time(per_segment_path, repeats=2)
-    t_stroke = best_time(per_segment_stroke, repeats=1)
-    b_fast = best_time(build_fast, repeats=3)
-    b_py = best_time(build_python, repeats=2)
+    reference = artist_loop().to_array()
+    assert np.array_equal(batched().to_array(), reference), "pixels differ from the artist loop"
+    assert np.array_equal(batched(1).to_array(), reference), "pixels differ from the artist loop (1 thread)"
+    threads = draw_threads()
+    t_fast = best_time(batched, repeats=3)
+    t_one = best_time(lambda: batched(1), repeats=3)
+    t_loop = best_time(artist_loop, repeats=3)
+    t_path = best_time(one_path, repeats=2)
+    t_segment = best_time(per_segment_stroke, repeats=1)
     case = f"{len(offsets) - 1:,} streamlines, {nseg:,} segments, {size}x{size}"
     return [
-        Result("particles", f"polylines: build path only ({case})", b_fast,
-               "one pycairo call per segment (line_to loop)", b_py, ">= 5x", {"M segments/s": nseg / b_fast / 1e6}),
-        Result("particles", f"polylines: draw (path + stroke), same pixels ({case})", t_fast,
-               "line_to per segment + one stroke", t_path, ">= 5x", {"cairo stroke share": 1 - b_fast / t_fast}),
-        Result("particles", f"polylines: draw vs stroking each segment ({case})", t_fast,
-               "move_to/line_to/stroke per segment", t_stroke, ">= 5x", {}),
+        Result("particles", f"polylines: draw vs stroking each segment ({case}, {threads} threads)", t_fast,
+               "move_to/line_to/stroke per segment", t_segment, ">= 5x", {"M segments/s": nseg / t_fast / 1e6}),
+        Result("particles", f"polylines: draw, same pixels as the artist loop ({case}, {threads} threads)", t_fast,
+               "line_to per segment, stroke per polyline", t_loop, ">= 5x", {"1-thread ratio": t_loop / t_one}),
+        Result("particles", f"polylines: draw vs one path for all + one stroke ({case})", t_fast,
+               "line_to per segment, one stroke (union)", t_path, "", {}),
     ]
 
 

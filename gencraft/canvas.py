@@ -258,14 +258,18 @@ class Canvas:
     # -------------------------------------------------------- batched arrays
     def polylines(self, coords: np.ndarray, offsets: np.ndarray | None = None, *,
                   colors: np.ndarray | Sequence | None = None, widths: np.ndarray | None = None,
-                  closed: bool = False) -> "Canvas":
+                  closed: bool | np.ndarray = False) -> "Canvas":
         """Draw many polylines from arrays in one go.
 
         ``coords`` is (N, 2) points; ``offsets`` (M+1,) gives where each of the M
         polylines starts (CSR layout: polyline i is ``coords[offsets[i]:offsets[i+1]]``).
         Alternatively pass a list of (k, 2) arrays as ``coords``. Per-polyline
-        ``colors`` (M, 3|4) and ``widths`` (M,) are optional; polylines sharing a
-        style are stroked together, so a million segments cost a few cairo calls.
+        ``colors`` (M, 3|4), ``widths`` (M,) and ``closed`` (M,) are optional.
+
+        Each polyline is stroked on its own, in order, exactly as a loop of
+        ``move_to``/``line_to``/``stroke`` would draw it (translucent curves
+        build up where they cross), but without a Python call per point, and
+        on several cores for big images (see gencraft.draw_batch).
         """
         from .draw_batch import stroke_polylines
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from gencraft import Choice, Float, Int, noise, palette
 from gencraft.color import colormap, mix
-from gencraft.engine.noise_contours import isolines
+from gencraft.engine.noise_contours import chain_segments, isolines
 
 SIZE = (1600, 1200)
 
@@ -87,12 +87,12 @@ def draw(c, rng, p):
 
 
 def draw_segments(c, seg, colour, width, alpha=1.0):
-    """Draw (n, 2, 2) segments as two-point polylines in one batched call."""
+    """Draw (n, 2, 2) marching-squares segments joined into contour lines (one stroke each)."""
     if len(seg) == 0:
         return
-    offsets = np.arange(0, 2 * len(seg) + 1, 2)
+    coords, offsets, closed, _ = chain_segments(seg)
     c.stroke(colour, width=width, alpha=alpha, cap="round")
-    c.polylines(seg.reshape(-1, 2), offsets)
+    c.polylines(coords, offsets, closed=closed)
 
 
 def features(rng, p):

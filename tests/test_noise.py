@@ -430,3 +430,30 @@ def test_opensimplex2_matches_reference_to_float32_precision():
         want = np.array([_os2_reference(seed, float(a), float(b)) for a, b in pts])
         assert np.abs(want).max() > 0.5
         np.testing.assert_allclose(got, want, rtol=0, atol=2e-5)
+
+
+def test_chain_segments_joins_isolines_into_loops_and_open_lines():
+    from gencraft.engine.noise_contours import chain_segments, isolines
+
+    y, x = np.mgrid[0:41, 0:41].astype(float)
+    field = np.hypot(x - 20.3, y - 19.7)
+    seg, lev = isolines(field, [5.0, 12.0])
+    coords, offsets, closed, group = chain_segments(seg, lev)
+    # two circles: two closed chains, one per level, using every segment once
+    assert len(offsets) == 3 and closed.tolist() == [True, True] and sorted(group.tolist()) == [0, 1]
+    assert offsets[-1] == len(seg)  # a loop of k segments has k points
+    for k in range(2):
+        ring = coords[offsets[k]:offsets[k + 1]]
+        r = np.hypot(ring[:, 0] - 20.3, ring[:, 1] - 19.7)
+        assert np.abs(r - (5.0, 12.0)[group[k]]).max() < 0.05
+        # consecutive points are neighbours on the circle (a walk, not a shuffle)
+        assert np.hypot(*np.diff(np.vstack([ring, ring[:1]]), axis=0).T).max() < 1.5
+    # cut in half by NaN: open chains whose ends are the cut
+    field[:, :20] = np.nan
+    seg, lev = isolines(field, [12.0])
+    coords, offsets, closed, _ = chain_segments(seg, lev)
+    assert len(offsets) == 2 and not closed[0] and offsets[-1] == len(seg) + 1
+    assert coords[0, 0] == 20.0 and coords[-1, 0] == 20.0
+    # zero-length segments are dropped; nothing in, nothing out
+    c, o, cl, g = chain_segments(np.zeros((3, 2, 2)))
+    assert len(c) == 0 and o.tolist() == [0] and len(cl) == 0
