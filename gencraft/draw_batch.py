@@ -18,13 +18,16 @@ The fast route does the same cairo calls, faster:
    that fails (another pycairo layout, another libcairo) the Python loop runs.
 2. On an image surface with enough work, the canvas is cut into horizontal
    bands drawn at the same time by threads (the kernel releases the GIL), each
-   through its own ``cairo_t`` limited to its rows. This keeps the pixels:
-   cairo's rasteriser derives every pixel row from the polygon edges crossing
-   that row, with exact integer edge stepping, so a row comes out the same
-   whatever else is drawn. The one thing a row inherits from the row above is
-   whether edges started there (that picks supersampling or the analytic
-   full-row path), so each band starts ``_MARGIN`` rows early, into a scratch
-   copy that is thrown away. Band 0 draws straight into the canvas.
+   through its own ``cairo_t`` limited to its rows, stroking only the parts
+   of each polyline that can reach them. This keeps the pixels: cairo's
+   scan converter derives every pixel row from the polygon edges crossing
+   that row, stepping edges with exact integer arithmetic, so a row comes out
+   the same whatever lies outside it. As insurance for the little state a row
+   carries over from the row above (which edges are active, in what order),
+   a band starts ``_MARGIN`` rows early, into a scratch copy whose extra rows
+   are thrown away; band 0 draws straight into the canvas. The tests compare
+   banded and single-context renders pixel for pixel (dense curves, long
+   lines, sharp miters, wide square caps, transforms, translucency).
 
 Why not put all polylines in one path and stroke once: that draws their union
 (overlaps don't build up), and cairo is about twice as slow on one huge path

@@ -181,3 +181,12 @@ def test_style_state_is_left_as_it_was():
 def test_wrong_number_of_colours_is_a_clear_error():
     with pytest.raises(ValueError, match="one colour per polyline"):
         Canvas(50, 50).polylines(np.zeros((4, 2)), np.array([0, 2, 4]), colors=np.ones((3, 4)))
+
+
+def test_draw_threads_follow_the_environment(monkeypatch):
+    monkeypatch.setenv("GENCRAFT_DRAW_THREADS", "3")
+    assert db.draw_threads() == 3
+    monkeypatch.setenv("GENCRAFT_DRAW_THREADS", "1")  # what edition and search workers set
+    assert db.draw_threads() == 1
+    monkeypatch.delenv("GENCRAFT_DRAW_THREADS")
+    assert db.draw_threads() >= 1
