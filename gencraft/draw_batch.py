@@ -423,6 +423,10 @@ def stroke_polylines(canvas, coords: np.ndarray, offsets: np.ndarray, *, colors=
         return
     coords = np.ascontiguousarray(coords, dtype=np.float64).reshape(-1, 2)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    finite = np.isfinite(coords).all(axis=1)
+    if not finite.all():
+        k = int(np.argmin(finite))
+        raise ValueError(f"polyline point {k} is {tuple(coords[k].tolist())}: coordinates must be finite numbers")
     color_arr, width_arr, closed = _style_arrays(n, colors, widths, closed, canvas._stroke or (0.0, 0.0, 0.0, 1.0),
                                                  ctx.get_line_width())
     idx = np.arange(n, dtype=np.int64)

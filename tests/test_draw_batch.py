@@ -190,3 +190,10 @@ def test_draw_threads_follow_the_environment(monkeypatch):
     assert db.draw_threads() == 1
     monkeypatch.delenv("GENCRAFT_DRAW_THREADS")
     assert db.draw_threads() >= 1
+
+
+def test_non_finite_points_are_a_clear_error_on_every_route():
+    coords = np.array([[1.0, 1.0], [5.0, np.nan], [9.0, 9.0]])
+    for fast in (True, False):
+        with pytest.raises(ValueError, match=r"point 1 is \(5.0, nan\)"):
+            db.stroke_polylines(Canvas(20, 20), coords, np.array([0, 3]), fast=fast)
