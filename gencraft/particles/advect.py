@@ -20,7 +20,8 @@ import numpy as np
 from numba import njit, prange
 
 from ..errors import UserError, did_you_mean
-from .fields import Field, specialise, velocity
+from ._noise import noise2
+from .fields import NOISE_ANGLE, Field, specialise, velocity
 from .memory import ensure_fits
 
 METHODS = {"euler": 0, "rk2": 1, "rk4": 2}
@@ -156,8 +157,18 @@ def _advect(x0, y0, t0, h, nsteps, method, kind, fp, grid, perm, attr, drag, jit
         k = 0
         if method == 0 and not inertial and attr.shape[0] == 0 and sj == 0.0:
             # plain Euler through the field: the hot loop of flow-field sketches, kept lean
+            # velocity()'s common case, inlined below (it was 1/3 of a step's time)
+            plain_noise = kind == NOISE_ANGLE and fp[5] == 1.0 and fp[3] == 0.0
+            scale, turns, speed, offset = 0.0, 0.0, 0.0, 0.0
+            if plain_noise:
+                scale, turns, speed, offset = fp[0], fp[1], fp[2], fp[4]
             while k < nsteps:
-                fx, fy = velocity(x, y, t0 + k * h, kind, fp, grid, perm)
+                if plain_noise:  # the same operations as velocity(), so the same values
+                    a = noise2(x * scale, y * scale, perm) * turns * 2.0 * math.pi + offset
+                    fx = speed * math.cos(a)
+                    fy = speed * math.sin(a)
+                else:
+                    fx, fy = velocity(x, y, t0 + k * h, kind, fp, grid, perm)
                 nx = x + h * fx
                 ny = y + h * fy
                 if not (math.isfinite(nx) and math.isfinite(ny)):
