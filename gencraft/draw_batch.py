@@ -78,7 +78,6 @@ def _find_libcairo():
         ("cairo_get_line_width", d, [vp]),
         ("cairo_status", i, [vp]),
         ("cairo_image_surface_create_for_data", vp, [vp, i, i, i, i]),
-        ("cairo_surface_status", i, [vp]),
         ("cairo_surface_flush", None, [vp]),
         ("cairo_surface_destroy", None, [vp]),
         ("cairo_create", vp, [vp]),
@@ -190,8 +189,9 @@ def _stroke_each(fns, cr, coords, offsets, idx, colors, widths, closed, dev_y, r
     set only when they change (cairo draws the same either way).
 
     A band passes the device rows it draws, [rows_lo, rows_hi), and each
-    polyline's ``reach`` (empty: draw everything) (how far its stroke extends from its points, caps and
-    miters included). Open polylines are then trimmed to the segments within
+    polyline's ``reach``: how far its stroke extends from its points, caps and
+    miters included (an empty ``reach`` means: draw everything). Open
+    polylines are then trimmed to the segments within
     reach of those rows: the segments that are kept, and the joins between
     them, are exactly as before, and the caps at the cut points lie outside the
     rows, so the kept rows come out the same while cairo strokes only what the
