@@ -167,8 +167,9 @@ def test_animated_sketch_plays(browser, tmp_path):
         wait_new_render(page, 0)
         page.wait_for_selector("#player:not([hidden])")
         # Playing: the shown frame keeps moving on, through more than one distinct frame.
+        # (up to 10 s: on a loaded 2-core machine the first frames can take a while to arrive)
         seen = set()
-        for _ in range(40):
+        for _ in range(160):
             seen.add(page.get_attribute("#render", "data-frame"))
             if len(seen) >= 3:
                 break
