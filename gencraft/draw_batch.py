@@ -119,9 +119,24 @@ _KERNEL_FUNCTIONS = ("cairo_move_to", "cairo_line_to", "cairo_close_path", "cair
                      "cairo_set_source_rgba", "cairo_set_line_width")
 
 
-def _function_table(lib) -> np.ndarray:
-    return np.array([ctypes.cast(getattr(lib, name), ctypes.c_void_p).value for name in _KERNEL_FUNCTIONS],
-                    dtype=np.intp)
+_TABLE: np.ndarray | None = None
+
+
+def _function_table() -> np.ndarray:
+    """The kernel's function addresses (looked up once per process)."""
+    global _TABLE
+    if _TABLE is None:
+        lib = _lib()
+        _TABLE = np.array([ctypes.cast(getattr(lib, name), ctypes.c_void_p).value for name in _KERNEL_FUNCTIONS],
+                          dtype=np.intp)
+    return _TABLE
+
+
+def _raise_on_error(cr: int) -> None:
+    """Turn an error status left on a cairo_t by the kernel into an exception."""
+    status = _lib().cairo_status(cr)
+    if status != 0:
+        raise RuntimeError(f"cairo stroke failed with status {status}")
 
 
 def _struct_pointer(obj) -> int | None:
@@ -393,9 +408,7 @@ def _stroke_banded(ctx, fns, coords, offsets, idx, colors, widths, closed, n_ban
                 setter(cr, value)
             _stroke_each(fns, cr, coords, offsets, band_idx, colors, widths, closed, dev_y,
                          float(first), float(bottom), reach_of[band_idx])
-            status = lib.cairo_status(cr)
-            if status != 0:
-                raise RuntimeError(f"cairo stroke failed with status {status}")
+            _raise_on_error(cr)
         finally:
             lib.cairo_destroy(cr)
             lib.cairo_surface_flush(surface)
@@ -439,7 +452,7 @@ def stroke_polylines(canvas, coords: np.ndarray, offsets: np.ndarray, *, colors=
         finally:
             ctx.restore()
         return
-    fns = _function_table(_lib())
+    fns = _function_table()
     n_segments = len(coords) - n
     n_bands = min(threads or draw_threads(), max(1, n_segments // _MIN_SEGMENTS_PER_BAND))
     if n_bands > 1 and _band_plain_state(ctx):
@@ -449,8 +462,6 @@ def stroke_polylines(canvas, coords: np.ndarray, offsets: np.ndarray, *, colors=
     try:
         nothing = np.empty(0)
         _stroke_each(fns, ptr, coords, offsets, idx, color_arr, width_arr, closed, nothing, 0.0, 0.0, nothing)
-        status = _lib().cairo_status(ptr)
-        if status != 0:
-            raise RuntimeError(f"cairo stroke failed with status {status}")
+        _raise_on_error(ptr)
     finally:
         ctx.restore()
