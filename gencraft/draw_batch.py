@@ -47,6 +47,7 @@ from numba import njit, types
 from numba.extending import intrinsic
 
 from .color import parse_color
+from .draw_threads import draw_threads
 
 _MARGIN = 2            # rows each band starts early (see module docstring)
 _MIN_SEGMENTS_PER_BAND = 20_000  # below this, threads cost more than they save
@@ -296,20 +297,6 @@ def _style_arrays(n: int, colors, widths, closed, default_color, default_width):
 
 
 # ---------------------------------------------------------------------- bands
-def draw_threads() -> int:
-    """Threads for banded drawing: the usable cores, or GENCRAFT_DRAW_THREADS."""
-    env = os.environ.get("GENCRAFT_DRAW_THREADS")
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            pass
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
-
-
 def _band_plain_state(ctx: cairo.Context) -> bool:
     """Whether ctx's state can be rebuilt on a band context (else: draw unbanded).
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import gencraft.draw_batch as db
+import gencraft.draw_threads as dt
 from gencraft.canvas import Canvas
 from gencraft.provenance import normalise_svg_ids
 
@@ -185,11 +186,11 @@ def test_wrong_number_of_colours_is_a_clear_error():
 
 def test_draw_threads_follow_the_environment(monkeypatch):
     monkeypatch.setenv("GENCRAFT_DRAW_THREADS", "3")
-    assert db.draw_threads() == 3
-    monkeypatch.setenv("GENCRAFT_DRAW_THREADS", "1")  # what edition and search workers set
-    assert db.draw_threads() == 1
+    assert dt.draw_threads() == 3
+    dt.use_one_draw_thread()  # what edition and search workers call
+    assert dt.draw_threads() == 1
     monkeypatch.delenv("GENCRAFT_DRAW_THREADS")
-    assert db.draw_threads() >= 1
+    assert dt.draw_threads() >= 1
 
 
 def test_non_finite_points_are_a_clear_error_on_every_route():

@@ -12,10 +12,10 @@ worker gets, so both paths behave alike.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable, Iterable
 
+from ..draw_threads import use_one_draw_thread
 from ..errors import UserError
 from .token import TokenJob, TokenOutput, render_token
 
@@ -50,18 +50,13 @@ def run_inline(jobs: Iterable[TokenJob], on_result: Callback) -> None:
         on_result(render_token(job))
 
 
-def _one_draw_thread() -> None:
-    """Worker processes already share the cores: no drawing threads on top (see draw_batch)."""
-    os.environ["GENCRAFT_DRAW_THREADS"] = "1"
-
-
 def run_pool(jobs: list[TokenJob], workers: int, on_result: Callback) -> None:
     """A local process pool of `workers` processes."""
     if workers <= 1 or len(jobs) <= 1:
         return run_inline(jobs, on_result)
     todo = iter(jobs)
     limit = 2 * workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_one_draw_thread) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=use_one_draw_thread) as pool:
         pending = set()
         try:
             for job in todo:

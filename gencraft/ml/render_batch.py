@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing
-import os
 from typing import Any, Mapping, Sequence
 
+from ..draw_threads import use_one_draw_thread
 from ..errors import UserError
 from ..params import Params
 from ..render import Render, render
@@ -22,7 +22,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(path: str, sha256: str, size: tuple[int, int]) -> None:
-    os.environ["GENCRAFT_DRAW_THREADS"] = "1"  # the workers already share the cores
+    use_one_draw_thread()
     sketch = load_sketch(path)
     if sketch.sha256 != sha256:
         raise UserError(f"sketch {path!r} changed on disk while the search was starting")
