@@ -7,13 +7,17 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SYSDEPS := $(VENV)/.sysdeps
 
-.PHONY: demo test setup sysdeps bench clean
+.PHONY: demo test check setup sysdeps bench clean
 
 demo: setup
 	$(BIN)/python -m gencraft.demo
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The fast loop while editing: everything but slow, browser, ML and diffusion cases.
+check: setup
+	$(BIN)/python -m pytest -q -m 'not slow and not browser and not ml and not diffusion'
 
 bench: setup
 	$(BIN)/python -m benchmarks

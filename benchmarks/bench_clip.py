@@ -27,7 +27,7 @@ from benchmarks.harness import Result, best_time
 
 def _render_batch(seed: int, n: int, size: int) -> np.ndarray:
     """n captioned-scene renders at size x size (runs in a worker; no torch import)."""
-    from gencraft.ml.tiny_clip.dataset import random_scene, render_scene
+    from gencraft.ml.clip.tiny.dataset import random_scene, render_scene
     rng = np.random.default_rng(seed)
     return np.stack([render_scene(random_scene(rng), rng, size) for _ in range(n)])
 
@@ -99,7 +99,7 @@ def run(quick: bool, device: str) -> list[Result]:
     import open_clip
     import torch
 
-    from gencraft.ml.clip import ClipModel, load_clip
+    from gencraft.ml.clip.model import ClipModel, load_clip
 
     workers = max(1, min(15, (os.cpu_count() or 2) - 1))
     results = []

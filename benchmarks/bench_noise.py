@@ -16,7 +16,7 @@ import opensimplex
 
 from benchmarks.harness import Result, best_time
 from gencraft import noise
-from gencraft.engine.noise_fractal import OCTAVE_DX, OCTAVE_DY
+from gencraft.noise.fractal import OCTAVE_DX, OCTAVE_DY
 
 
 def _assembled_fbm(os_noise, xs, ys, octaves=4, lacunarity=2.0, gain=0.5):

@@ -123,9 +123,9 @@ def _polyline_cases(quick: bool):
 
 
 def _polylines(quick: bool) -> list[Result]:
-    from gencraft.canvas import Canvas
-    from gencraft.draw_batch import stroke_polylines
-    from gencraft.draw_threads import draw_threads
+    from gencraft.draw.canvas import Canvas
+    from gencraft.draw.polylines import stroke_polylines
+    from gencraft.draw.threads import draw_threads
 
     size, coords, offsets = _polyline_cases(quick)
     nseg = len(coords) - (len(offsets) - 1)

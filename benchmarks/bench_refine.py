@@ -1,12 +1,12 @@
 """Diffusion refinement: seconds per refined image, gencraft vs the bare diffusers call.
 
-Ours is :func:`gencraft.ml.refine.refine_array` end to end (flatten, resize to a
+Ours is :func:`gencraft.ml.refine.img2img.refine_array` end to end (flatten, resize to a
 multiple of 8, control image, seeded generator, pipeline, resize back). The
 baseline is the same loaded diffusers pipeline called directly on an image
 already at the working size -- so the ratio shows what gencraft's pre/post
 processing costs (near 1.0x is the goal; the model dominates).
 
-CPU: the tiny random-weight pipeline from gencraft.ml.tiny_diffusion (64 px).
+CPU: the tiny random-weight pipeline from gencraft.ml.refine.tiny_diffusion (64 px).
 CUDA: a pipeline with Stable Diffusion 1.5's architecture at 512x512, fp16.
 Its weights are random unless GENCRAFT_BENCH_SD_DIR names a real SD 1.5 folder
 (throughput does not depend on whether weights were trained).
@@ -60,9 +60,9 @@ def _case(results, label, model, controlnet, art, steps, strength, device, repea
     import torch
     from PIL import Image
 
-    from gencraft.ml.control import control_image, flatten_rgb
-    from gencraft.ml.refine import refine_array, working_size
-    from gencraft.ml.refine_load import load_pipeline
+    from gencraft.ml.refine.control import control_image, flatten_rgb
+    from gencraft.ml.refine.img2img import refine_array, working_size
+    from gencraft.ml.refine.load import load_pipeline
 
     loaded = load_pipeline(model, controlnet, device=device)
     h, w = art.shape[:2]
@@ -92,7 +92,7 @@ def _case(results, label, model, controlnet, art, steps, strength, device, repea
 
 
 def run(quick: bool, device: str) -> list[Result]:
-    from gencraft.ml.tiny_diffusion import build_sd15_sized, build_tiny_diffusion
+    from gencraft.ml.refine.tiny_diffusion import build_sd15_sized, build_tiny_diffusion
 
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="gencraft-bench-refine-") as tmp:

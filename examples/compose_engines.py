@@ -12,7 +12,7 @@ import argparse
 import numpy as np
 
 from gencraft import noise, palette
-from gencraft.canvas import Canvas
+from gencraft.draw.canvas import Canvas
 from gencraft.lsystem import derive, inline_lsystem, interpret
 from gencraft.particles import attractor_density, shade
 from gencraft.provenance import encode_png

@@ -9,7 +9,7 @@ renders, but the parameters are the sketch's own, so any size works.
 """
 import argparse
 
-from gencraft.ml.search import explore
+from gencraft.ml.search.explore import explore
 from gencraft.render import render_to_file
 
 

@@ -8,7 +8,7 @@ tweaked parameters, and compose the thumbnails with the canvas.
 import argparse
 import math
 
-from gencraft.canvas import Canvas
+from gencraft.draw.canvas import Canvas
 from gencraft.render import render
 from gencraft.sketch import load_sketch
 

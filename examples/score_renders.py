@@ -10,7 +10,7 @@ Renders a batch of seeds in memory, scores the whole batch in one CLIP call
 """
 import argparse
 
-from gencraft.ml.clip import load_clip
+from gencraft.ml.clip.model import load_clip
 from gencraft.render import render
 from gencraft.sketch import load_sketch
 

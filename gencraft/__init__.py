@@ -9,8 +9,8 @@ Engines live in submodules (``gencraft.noise``, ``gencraft.lsystem``,
 """
 __version__ = "0.1.0"
 
-from .params import Bool, Choice, Color, Colour, Float, Int  # noqa: E402
-from .color import PALETTES, gradient, hsl, mix, palette, parse_color  # noqa: E402
+from gencraft.params import Bool, Choice, Color, Colour, Float, Int  # noqa: E402
+from gencraft.draw.color import PALETTES, gradient, hsl, mix, palette, parse_color  # noqa: E402
 
 __all__ = [
     "__version__", "Float", "Int", "Bool", "Choice", "Colour", "Color",

@@ -1,4 +1,4 @@
 """``python -m gencraft`` is the ``gencraft`` command."""
-from .cli import main
+from gencraft.cli import main
 
 main()

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .errors import UserError
+from gencraft.errors import UserError
 
 
 @contextlib.contextmanager

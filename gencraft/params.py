@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .errors import UserError, did_you_mean
+from gencraft.errors import UserError, did_you_mean
 
 
 @dataclass
@@ -182,7 +182,7 @@ class Colour(Param):
         self.default = self.parse(default)
 
     def parse(self, value: Any) -> str:
-        from .color import parse_color, to_hex
+        from gencraft.draw.color import parse_color, to_hex
 
         try:
             return to_hex(parse_color(value))

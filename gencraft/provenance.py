@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
-from . import __version__
-from .errors import UserError
+from gencraft import __version__
+from gencraft.errors import UserError
 
 RECIPE_KEY = "gencraft:recipe"
 PDF_RECIPE_PREFIX = "gencraft:recipe="  # PDFs keep it in the Keywords info entry

@@ -14,13 +14,13 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .atomic import atomic_path
-from .canvas import FORMATS, PAPER_MM, Canvas, mm_to_px
-from .errors import UserError
-from .params import Params
-from .provenance import PDF_RECIPE_PREFIX, encode_png, make_recipe, recipe_json, svg_with_recipe
-from .seeds import Seed, parse_seed
-from .sketch import Sketch, load_sketch
+from gencraft.atomic import atomic_path
+from gencraft.draw.canvas import FORMATS, PAPER_MM, Canvas, mm_to_px
+from gencraft.errors import UserError
+from gencraft.params import Params
+from gencraft.provenance import PDF_RECIPE_PREFIX, encode_png, make_recipe, recipe_json, svg_with_recipe
+from gencraft.seeds import Seed, parse_seed
+from gencraft.sketch import Sketch, load_sketch
 
 OUTPUT_FORMATS = FORMATS + ("gif", "mp4")
 MAX_PIXELS = 200_000_000
@@ -172,7 +172,7 @@ def render_to_file(sketch, out: str | Path, params=None, seed: Any = 0, size: An
     With a `timeout` the drawing runs in a child process that is killed when
     the limit passes (see :mod:`gencraft.timelimit`).
     """
-    from .timelimit import call_with_timeout
+    from gencraft.timelimit import call_with_timeout
 
     out = Path(out)
     output_format(out)

@@ -10,11 +10,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import UserError
-from .provenance import read_recipe
-from .render import render_file_bytes
-from .sketch import load_sketch
+from gencraft import __version__
+from gencraft.errors import UserError
+from gencraft.provenance import read_recipe
+from gencraft.render import render_file_bytes
+from gencraft.sketch import load_sketch
 
 
 @dataclass

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .errors import SketchError, UserError
-from .params import Param, Params, resolve
+from gencraft.errors import SketchError, UserError
+from gencraft.params import Param, Params, resolve
 
 _counter = itertools.count()
 DEFAULT_SIZE = (1200, 1200)

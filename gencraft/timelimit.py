@@ -11,7 +11,7 @@ import multiprocessing as mp
 import traceback
 from typing import Any, Callable
 
-from .errors import SketchError, UserError
+from gencraft.errors import SketchError, UserError
 
 
 class _ChildFailure(Exception):

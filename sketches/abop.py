@@ -4,7 +4,7 @@ Each cell is a preset (``gencraft lsystem --list``) derived, interpreted by the
 turtle and fitted into its frame with one batched ``Canvas.polylines`` call,
 captioned with its figure number. ``detail`` trades derivation steps for speed.
 """
-from gencraft.color import mix, palette
+from gencraft.draw.color import mix, palette
 from gencraft.lsystem import derive, draw_turtle, interpret, load_preset
 from gencraft.params import Choice, Float, Int
 

@@ -9,8 +9,8 @@ the sea gets its own lighter bathymetric lines.
 import numpy as np
 
 from gencraft import Choice, Float, Int, noise, palette
-from gencraft.color import colormap, mix
-from gencraft.engine.noise_contours import chain_segments, isolines
+from gencraft.draw.color import colormap, mix
+from gencraft.noise.contours import chain_segments, isolines
 
 SIZE = (1600, 1200)
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from gencraft.color import gradient, mix
+from gencraft.draw.color import gradient, mix
 from gencraft.lsystem import derive, interpret, parse_lsystem
 from gencraft.lsystem.draw import Fit, draw_scene
 from gencraft.params import Choice, Float, Int

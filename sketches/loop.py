@@ -9,7 +9,7 @@ frame FRAMES is frame 0, exactly.
 import numpy as np
 
 from gencraft import Choice, Float, Int, noise, palette
-from gencraft.color import mix
+from gencraft.draw.color import mix
 
 SIZE = (1000, 1250)
 FRAMES = 96

@@ -10,7 +10,7 @@ sets of f, the way mineral seams follow the flow in real marble.
 import numpy as np
 
 from gencraft import Choice, Float, Int, noise, palette
-from gencraft.color import colormap
+from gencraft.draw.color import colormap
 
 SIZE = (1200, 1500)
 
@@ -55,7 +55,7 @@ def level_lines(phase, width):
 
 
 # For each palette: which of its colours make the stone, pale to deep, and
-# which one draws the thin bright seams (indices into gencraft.color palettes).
+# which one draws the thin bright seams (indices into gencraft.draw.color palettes).
 STONES = {
     "sea": ([2, 1, 0], 3),
     "dusk": ([4, 3, 2, 1, 0], 3),

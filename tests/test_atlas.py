@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gencraft.canvas import Canvas
-from gencraft.ml.descriptors import colourfulness, describe_images, ink_density
-from gencraft.ml.search import explore
+from gencraft.draw.canvas import Canvas
+from gencraft.ml.search.descriptors import colourfulness, describe_images, ink_density
+from gencraft.ml.search.explore import explore
 from gencraft.provenance import read_recipe
 from gencraft.render import render
 

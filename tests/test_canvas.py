@@ -4,7 +4,7 @@ import io
 import numpy as np
 import pytest
 
-from gencraft.canvas import Canvas, array_to_surface, surface_to_rgba
+from gencraft.draw.canvas import Canvas, array_to_surface, surface_to_rgba
 
 
 def test_background_and_fill_colours_exact():

@@ -1,4 +1,4 @@
-"""gencraft.ml.clip: loading by spec, bad input, batched embedding and the scoring maths.
+"""gencraft.ml.clip.model: loading by spec, bad input, batched embedding and the scoring maths.
 
 Uses a randomly initialised model of the tiny CLIP's architecture written to a
 temporary open_clip folder, so these run fast and do not depend on training.
@@ -17,9 +17,9 @@ torch = pytest.importorskip("torch")
 open_clip = pytest.importorskip("open_clip")
 
 from gencraft.errors import UserError  # noqa: E402
-from gencraft.ml.clip import ClipModel, apply_metric, load_clip  # noqa: E402
-from gencraft.ml.clip_load import CONFIG_NAME, WEIGHTS_NAME  # noqa: E402
-from gencraft.ml.tiny_clip.config import MODEL_NAME, open_clip_config, register  # noqa: E402
+from gencraft.ml.clip.model import ClipModel, apply_metric, load_clip  # noqa: E402
+from gencraft.ml.clip.load import CONFIG_NAME, WEIGHTS_NAME  # noqa: E402
+from gencraft.ml.clip.tiny.config import MODEL_NAME, open_clip_config, register  # noqa: E402
 
 pytestmark = pytest.mark.ml
 
@@ -59,7 +59,7 @@ def images(n=6, size=(40, 52), seed=0, channels=4):
 
 # ------------------------------------------------------------------ imports
 def test_ml_package_does_not_import_torch():
-    code = "import sys, gencraft.ml, gencraft.ml.cli; print('torch' in sys.modules, 'open_clip' in sys.modules)"
+    code = "import sys, gencraft.ml, gencraft.cli.ml; print('torch' in sys.modules, 'open_clip' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 

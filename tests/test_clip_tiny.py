@@ -1,7 +1,7 @@
 """The shipped tiny CLIP: it loads offline, it is semantic, and its commands work.
 
 The accuracy figures are caption retrieval on renders from a seed training
-never used (gencraft.ml.tiny_clip.evaluate): chance is 11% for the colour,
+never used (gencraft.ml.clip.tiny.evaluate): chance is 11% for the colour,
 12.5% for the shape and 1.4% for colour + shape.
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("open_clip")
 
 from gencraft.ml import TINY_CLIP_DIR  # noqa: E402
-from gencraft.ml.clip import load_clip  # noqa: E402
-from gencraft.ml.tiny_clip.dataset import Scene, render_scene  # noqa: E402
+from gencraft.ml.clip.model import load_clip  # noqa: E402
+from gencraft.ml.clip.tiny.dataset import Scene, render_scene  # noqa: E402
 
 pytestmark = pytest.mark.ml
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def test_tiny_is_the_default_and_ships_as_an_open_clip_folder(tiny):
 
 
 def test_held_out_caption_accuracy_well_above_chance(tiny):
-    from gencraft.ml.tiny_clip.evaluate import accuracy
+    from gencraft.ml.clip.tiny.evaluate import accuracy
     acc = accuracy(tiny, n=150)
     print("held-out accuracy:", json.dumps(acc))
     assert acc["colour"] >= 0.85        # chance 11%   (shipped model: 94%)
@@ -153,7 +153,7 @@ def test_score_cli_bad_input_exits_2(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_training_is_deterministic_and_loads(tmp_path, capsys):
-    from gencraft.ml.tiny_clip.train import train
+    from gencraft.ml.clip.tiny.train import train
     outs = []
     for name in ("a", "b"):
         train(tmp_path / name, steps=2, shape_steps=1, batch_size=16, progress=False, threads=1)

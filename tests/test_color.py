@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from gencraft.color import (PALETTES, gradient, mix, oklab_to_srgb, palette, parse_color, srgb_to_oklab,
+from gencraft.draw.color import (PALETTES, gradient, mix, oklab_to_srgb, palette, parse_color, srgb_to_oklab,
                             to_hex)
 
 

@@ -19,7 +19,7 @@ FAST = dict(budget=6, size=(96, 96), search_size=(64, 64), seed=3)
 @pytest.fixture(scope="module")
 def tiny_sd(tmp_path_factory):
     pytest.importorskip("diffusers")
-    from gencraft.ml.tiny_diffusion import build_tiny_diffusion
+    from gencraft.ml.refine.tiny_diffusion import build_tiny_diffusion
 
     root = tmp_path_factory.mktemp("tiny-sd")
     build_tiny_diffusion(root / "sd")
@@ -28,13 +28,13 @@ def tiny_sd(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def without_refiner():
-    from gencraft.ml.compare import compare
+    from gencraft.ml.refine.compare import compare
 
     return compare(SHAPES, "red circles", **FAST)
 
 
 def test_columns_scores_and_what_produced_them(without_refiner):
-    from gencraft.ml.clip import load_clip
+    from gencraft.ml.clip.model import load_clip
     from gencraft.render import render
 
     cmp = without_refiner
@@ -61,7 +61,7 @@ def test_columns_scores_and_what_produced_them(without_refiner):
 def test_write_comparison_files(without_refiner, tmp_path):
     from PIL import Image
 
-    from gencraft.ml.compare import write_comparison
+    from gencraft.ml.refine.compare import write_comparison
     from gencraft.provenance import read_recipe
 
     out = tmp_path / "sheet.png"
@@ -86,7 +86,7 @@ def test_write_comparison_files(without_refiner, tmp_path):
 
 @pytest.mark.slow
 def test_with_tiny_diffusion_model(tiny_sd, tmp_path):
-    from gencraft.ml.compare import compare, write_comparison
+    from gencraft.ml.refine.compare import compare, write_comparison
     from gencraft.provenance import read_recipe
 
     cmp = compare(SHAPES, "red circles", refine_model=tiny_sd, steps=2, strength=0.5, **FAST)
@@ -101,7 +101,7 @@ def test_with_tiny_diffusion_model(tiny_sd, tmp_path):
 
 
 def test_bad_refine_model_fails_before_the_search(tmp_path):
-    from gencraft.ml.compare import compare
+    from gencraft.ml.refine.compare import compare
 
     with pytest.raises(UserError, match="model_index.json is missing"):
         compare(SHAPES, "red circles", refine_model=tmp_path, **FAST)

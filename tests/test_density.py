@@ -8,7 +8,7 @@ import numba
 import numpy as np
 import pytest
 
-from gencraft.canvas import Canvas
+from gencraft.draw.canvas import Canvas
 from gencraft.errors import UserError
 from gencraft.particles import (attractor_density, clifford, composite, eq_hist, histogram, histogram_segments,
                                 shade, tone_map)

@@ -7,9 +7,9 @@ import cairo
 import numpy as np
 import pytest
 
-import gencraft.draw_batch as db
-import gencraft.draw_threads as dt
-from gencraft.canvas import Canvas
+import gencraft.draw.polylines as db
+import gencraft.draw.threads as dt
+from gencraft.draw.canvas import Canvas
 from gencraft.provenance import normalise_svg_ids
 
 SIZE = 300

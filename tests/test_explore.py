@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from gencraft.errors import UserError
-from gencraft.ml.search import explore
+from gencraft.ml.search.explore import explore
 from gencraft.params import load_params_file
 from gencraft.provenance import read_recipe
 from gencraft.render import render
@@ -130,7 +130,7 @@ def test_interrupted_search_resumes_without_repeating(tmp_path):
 
 
 def test_orphaned_running_trial_of_a_dead_process_is_failed(tmp_path):
-    from gencraft.ml import study as study_mod
+    from gencraft.ml.search import study as study_mod
 
     db = tmp_path / "s.db"
     run(budget=4, study=db)
@@ -151,7 +151,7 @@ def test_two_processes_share_one_study(tmp_path):
     db = tmp_path / "shared.db"
     code = textwrap.dedent(f"""
         import sys
-        from gencraft.ml.search import explore
+        from gencraft.ml.search.explore import explore
         from tests.test_search_objectives import SHAPES, redness
         r = explore(SHAPES, "red things", 12, seed=int(sys.argv[1]), study={str(db)!r}, size=(40, 40),
                     batch=2, objective=redness, progress=False)

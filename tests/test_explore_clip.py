@@ -49,8 +49,8 @@ def steering_comparison(prompt=PROMPT, target=TARGET, budget=BUDGET, seeds=SEEDS
                         algos=("tpe", "random"), model="tiny") -> dict:
     """Per algorithm: how often the best render hits the target, the mean best score, and the
     mean fraction of evaluations that were on target."""
-    from gencraft.ml.clip import load_clip
-    from gencraft.ml.search import explore
+    from gencraft.ml.clip.model import load_clip
+    from gencraft.ml.search.explore import explore
 
     model = load_clip(model)
     stats = {}
@@ -85,7 +85,7 @@ def test_tpe_finds_red_lines_and_beats_random():
 @needs_tiny
 def test_tiny_clip_prefers_the_prompted_render():
     """The premise of the steering test: the tiny CLIP ranks red lines first among the 30 combinations."""
-    from gencraft.ml.clip import load_clip
+    from gencraft.ml.clip.model import load_clip
     from gencraft.render import render
 
     model = load_clip("tiny")

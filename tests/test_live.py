@@ -371,7 +371,7 @@ def test_prompt_without_ml_is_one_clear_line(monkeypatch):
 @pytest.mark.ml
 @pytest.mark.slow
 def test_prompt_scores_each_render_and_thumbnail(write_sketch, tmp_path):
-    clip = pytest.importorskip("gencraft.ml.clip", reason="gencraft.ml.clip is not available")
+    clip = pytest.importorskip("gencraft.ml.clip.model", reason="gencraft.ml.clip.model is not available")
     try:
         model = clip.load_clip("tiny")
     except Exception as exc:  # noqa: BLE001 - the bundled weights may not be trained yet

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from gencraft.canvas import Canvas
+from gencraft.draw.canvas import Canvas
 from gencraft.lsystem import derive, draw_turtle, interpret, load_preset, parse_lsystem
 
 

@@ -12,7 +12,7 @@ import pytest
 from numba import njit
 
 from gencraft import noise
-from gencraft.engine import noise as k
+from gencraft.noise import kernels as k
 from gencraft.errors import UserError
 
 SAMPLES = Path(opensimplex.__file__).resolve().parent.parent / "tests" / "samples.json.gz"
@@ -354,7 +354,7 @@ def test_numba_kernels_callable_from_user_njit_code():
 
 # ------------------------------------------------------------ contour lines
 def test_isolines_trace_circles_and_close():
-    from gencraft.engine.noise_contours import isolines
+    from gencraft.noise.contours import isolines
 
     y, x = np.mgrid[0:41, 0:41].astype(float)
     field = np.hypot(x - 20.3, y - 19.7)
@@ -433,7 +433,7 @@ def test_opensimplex2_matches_reference_to_float32_precision():
 
 
 def test_chain_segments_joins_isolines_into_loops_and_open_lines():
-    from gencraft.engine.noise_contours import chain_segments, isolines
+    from gencraft.noise.contours import chain_segments, isolines
 
     y, x = np.mgrid[0:41, 0:41].astype(float)
     field = np.hypot(x - 20.3, y - 19.7)

@@ -59,7 +59,7 @@ def test_attractor_bad_input():
 
 # --------------------------------------------------------------------- fields
 def test_noise_angle_field_is_the_noise_angle_at_constant_speed():
-    from gencraft.engine.noise import perm_for_seed, simplex2_at
+    from gencraft.noise.kernels import perm_for_seed, simplex2_at
 
     f = NoiseAngleField(seed=4, scale=0.01, turns=0.75, speed=2.5, angle_offset=0.3)
     xs, ys = np.array([3.0, 120.5, -40.0]), np.array([7.0, 9.5, 300.0])

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from gencraft.errors import UserError
-from gencraft.ml.rank import parse_seeds
-from gencraft.ml.search import rank
+from gencraft.ml.search.rank import parse_seeds
+from gencraft.ml.search.explore import rank
 from gencraft.render import render
 
 from .test_search_objectives import SHAPES, Counting, redness

@@ -1,6 +1,6 @@
 """Diffusion refinement, run for real on a tiny random-weight pipeline built offline.
 
-The pipeline folder is written with save_pretrained by gencraft.ml.tiny_diffusion
+The pipeline folder is written with save_pretrained by gencraft.ml.refine.tiny_diffusion
 and loaded back through the same loader users go through; its output is noise
 (untrained weights), so the tests check plumbing, sizes, determinism and errors.
 """
@@ -16,16 +16,16 @@ pytest.importorskip("diffusers")
 pytestmark = pytest.mark.diffusion
 
 from gencraft.errors import UserError  # noqa: E402
-from gencraft.ml.control import control_image, edge_map, ink_map  # noqa: E402
-from gencraft.ml.refine import refine_array, torch_seed, working_size  # noqa: E402
-from gencraft.ml.refine_load import check_controlnet_folder, check_model_folder, load_pipeline  # noqa: E402
+from gencraft.ml.refine.control import control_image, edge_map, ink_map  # noqa: E402
+from gencraft.ml.refine.img2img import refine_array, torch_seed, working_size  # noqa: E402
+from gencraft.ml.refine.load import check_controlnet_folder, check_model_folder, load_pipeline  # noqa: E402
 
 PROMPT = "red circles on paper"
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    from gencraft.ml.tiny_diffusion import build_tiny_diffusion
+    from gencraft.ml.refine.tiny_diffusion import build_tiny_diffusion
 
     root = tmp_path_factory.mktemp("tiny-diffusion")
     build_tiny_diffusion(root / "sd", controlnet_dest=root / "cn")
@@ -53,7 +53,7 @@ def _copy(tiny, tmp_path, name="sd"):
 def test_tokenizer_matches_open_clip_ids(tiny, tmp_path):
     from open_clip.tokenizer import SimpleTokenizer
 
-    from gencraft.ml.tiny_diffusion import build_clip_tokenizer
+    from gencraft.ml.refine.tiny_diffusion import build_clip_tokenizer
 
     ref = SimpleTokenizer()
     text = "a storm over the sea, red circles & 3 stars"
@@ -200,7 +200,7 @@ def test_controlnet_path_uses_the_control_image(tiny, art):
 
 @pytest.mark.slow
 def test_sdxl_family_loads_and_refines(tmp_path, art):
-    from gencraft.ml.tiny_diffusion import build_tiny_diffusion
+    from gencraft.ml.refine.tiny_diffusion import build_tiny_diffusion
 
     build_tiny_diffusion(tmp_path / "xl", family="sdxl", controlnet_dest=tmp_path / "xlcn")
     assert (tmp_path / "xl" / "text_encoder_2" / "config.json").is_file()
@@ -323,7 +323,7 @@ def test_cli_refine_writes_png_with_both_stages(tiny, tmp_path, write_sketch, ru
     with Image.open(ctrl) as im:
         assert im.size == (64, 40)  # the control image at the working size
     # the same refinement again (through the Python API the command wraps) gives the byte-identical file
-    from gencraft.ml.refine import refine_file
+    from gencraft.ml.refine.img2img import refine_file
 
     out2 = tmp_path / "refined2.png"
     refine_file(src, out2, tiny / "sd", "blue lines", strength=0.5, steps=2, seed="11",
@@ -336,7 +336,7 @@ def test_refine_file_of_a_foreign_image_records_its_hash(tiny, tmp_path):
 
     from PIL import Image
 
-    from gencraft.ml.refine import refine_file
+    from gencraft.ml.refine.img2img import refine_file
     from gencraft.provenance import read_recipe
 
     src = tmp_path / "photo.jpg"

@@ -1,10 +1,10 @@
-"""gencraft.contact: the generic contact sheet used by search, rank and editions."""
+"""gencraft.draw.contact: the generic contact sheet used by search, rank and editions."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from gencraft.contact import contact_sheet
+from gencraft.draw.contact import contact_sheet
 
 
 def _solid(rgb, h=30, w=30, channels=4):

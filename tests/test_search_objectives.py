@@ -37,7 +37,7 @@ class Counting:
 import pytest  # noqa: E402
 
 from gencraft.errors import UserError  # noqa: E402
-from gencraft.ml.objective import ClipObjective, check_prompt, describe_objective  # noqa: E402
+from gencraft.ml.search.objective import ClipObjective, check_prompt, describe_objective  # noqa: E402
 
 
 def test_redness_orders_red_above_blue():

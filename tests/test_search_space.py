@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from gencraft.errors import UserError
-from gencraft.ml.search_space import SearchSpace, params_key
+from gencraft.ml.search.space import SearchSpace, params_key
 from gencraft.sketch import load_sketch
 
 SOURCE = '''

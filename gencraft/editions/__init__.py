@@ -17,7 +17,7 @@ Layout of an edition folder::
     contact.png         contact sheet (contact-01.png... for big editions)
     index.html, token/N.html, gallery.css   static gallery (works from file://)
 """
-from .runner import EditionReport, make_edition  # noqa: F401
-from .simulate import SimulationReport, simulate  # noqa: F401
+from gencraft.editions.runner import EditionReport, make_edition  # noqa: F401
+from gencraft.editions.simulate import SimulationReport, simulate  # noqa: F401
 
 __all__ = ["make_edition", "EditionReport", "simulate", "SimulationReport"]

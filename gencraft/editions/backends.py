@@ -15,9 +15,9 @@ import multiprocessing as mp
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable, Iterable
 
-from ..draw_threads import use_one_draw_thread
-from ..errors import UserError
-from .token import TokenJob, TokenOutput, render_token
+from gencraft.draw.threads import use_one_draw_thread
+from gencraft.errors import UserError
+from gencraft.editions.token import TokenJob, TokenOutput, render_token
 
 Callback = Callable[[TokenOutput], None]
 

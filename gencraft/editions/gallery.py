@@ -11,7 +11,7 @@ import json
 from importlib import resources
 from string import Template
 
-from .rarity import _key, display
+from gencraft.editions.rarity import _key, display
 
 
 def _template(name: str) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import UserError
-from ..seeds import collection_hashes, is_token_hash, parse_seed
+from gencraft.errors import UserError
+from gencraft.seeds import collection_hashes, is_token_hash, parse_seed
 
 
 def random_collection_seed() -> str:

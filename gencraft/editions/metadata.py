@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from gencraft import __version__
 
 MANIFEST = "edition.json"
 MANIFEST_KIND = "gencraft-edition"

@@ -28,17 +28,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..atomic import write_bytes
-from ..errors import UserError
-from ..params import Params
-from ..render import parse_size
-from ..seeds import parse_seed
-from ..sketch import Sketch, load_sketch
-from . import contact, gallery, qa, rarity
-from .hashes import edition_hashes, random_collection_seed
-from .metadata import (MANIFEST, difference, dumps, identity, manifest, read_manifest, token_is_finished,
+from gencraft.atomic import write_bytes
+from gencraft.errors import UserError
+from gencraft.params import Params
+from gencraft.render import parse_size
+from gencraft.seeds import parse_seed
+from gencraft.sketch import Sketch, load_sketch
+from gencraft.draw import contact
+from gencraft.editions import gallery, qa, rarity
+from gencraft.editions.hashes import edition_hashes, random_collection_seed
+from gencraft.editions.metadata import (MANIFEST, difference, dumps, identity, manifest, read_manifest, token_is_finished,
                        token_metadata)
-from .token import TokenJob, TokenOutput, render_token, token_files
+from gencraft.editions.token import TokenJob, TokenOutput, render_token, token_files
 
 FORMATS = ("png", "svg", "gif", "mp4")
 _TOKEN_FILE = re.compile(r"^(\d+)\.(png|svg|gif|mp4|json|jpg|html)$")
@@ -206,7 +207,7 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
         raise UserError(f"--workers {workers}: expected at least 1")
     out = Path(out)
     if scheduler is None and (workers or os.cpu_count() or 1) > 1:
-        from . import backends
+        from gencraft.editions import backends
 
         backends.prestart()
     if collection_seed is None and hashes_file is None:
@@ -246,7 +247,7 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
         write_bytes(out / "tokens" / f"{res.index}.json", metadata_text(res.index, res.recipe).encode("utf-8"))
         bar.update(1)
 
-    from . import backends
+    from gencraft.editions import backends
 
     try:
         if scheduler is not None:
@@ -280,7 +281,7 @@ def finish_edition(out: Path, man: dict, traits: list[dict], main_ext: str, anim
         "rarity.csv": rarity.rarity_csv(rar, traits),
         "qa.json": dumps(report),
     }
-    files.update(contact.contact_sheets(thumbs, man["title"], ranks, flagged))
+    files.update(contact.edition_sheets(thumbs, man["title"], ranks, flagged))
     files.update(gallery.build_gallery(man, traits, rar, report, contact.sheet_names(count), main_ext, animated))
     for name, data in files.items():
         write_if_changed(out / name, data)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..params import Params
-from ..sketch import Sketch, load_sketch
-from .hashes import check_count, hashes_from_seed, random_collection_seed
-from .rarity import display, format_table, rarity
-from .runner import compute_traits
+from gencraft.params import Params
+from gencraft.sketch import Sketch, load_sketch
+from gencraft.editions.hashes import check_count, hashes_from_seed, random_collection_seed
+from gencraft.editions.rarity import display, format_table, rarity
+from gencraft.editions.runner import compute_traits
 
 RARE_SHARE = 0.01
 

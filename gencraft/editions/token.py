@@ -65,7 +65,7 @@ def get_sketch(path: str, source: bytes):
     private copy of `source` (edited file, or a remote worker without it).
     The recorded path stays `path` either way, so recipes do not change.
     """
-    from ..sketch import load_sketch
+    from gencraft.sketch import load_sketch
 
     sha = hashlib.sha256(source).hexdigest()
     key = (sha, path)
@@ -83,7 +83,7 @@ def get_sketch(path: str, source: bytes):
         folder.mkdir(exist_ok=True)
         copy = folder / (p.name if p.suffix == ".py" else "sketch.py")
         if not copy.exists() or copy.read_bytes() != source:
-            from ..atomic import write_bytes
+            from gencraft.atomic import write_bytes
 
             write_bytes(copy, source)
         sk = load_sketch(copy)
@@ -115,8 +115,8 @@ def _shrink(frame: np.ndarray, max_side: int) -> np.ndarray:
 
 def render_token(job: TokenJob) -> TokenOutput:
     """Render one token's files (module-level so pools and Dask can pickle it)."""
-    from ..provenance import make_recipe
-    from ..render import encode_animation, render, render_animation_frames, render_vector
+    from gencraft.provenance import make_recipe
+    from gencraft.render import encode_animation, render, render_animation_frames, render_vector
 
     sk = get_sketch(job.sketch_path, job.sketch_source)
     params = sk.resolve(job.params)
@@ -129,7 +129,7 @@ def render_token(job: TokenJob) -> TokenOutput:
     if "svg" in job.formats:
         out.files[f"tokens/{i}.svg"] = render_vector(sk, params, job.hash, job.size, "svg")
         if "png" not in job.formats:
-            from ..seeds import parse_seed
+            from gencraft.seeds import parse_seed
 
             out.recipe = make_recipe(sk, params, parse_seed(job.hash), job.size, "svg")
     if sk.animated:

@@ -12,8 +12,8 @@ def _warm() -> None:
     try:
         import numpy as np
 
-        from ..canvas import Canvas
-        from . import token  # noqa: F401  (the worker entry point and its imports)
+        from gencraft.draw.canvas import Canvas
+        from gencraft.editions import token  # noqa: F401  (the worker entry point and its imports)
 
         c = Canvas(8, 8, "png")
         c.stroke("#000000", width=1.0)

@@ -19,7 +19,7 @@ __all__ = ["LiveSession", "RunningServer", "create_app", "serve"]
 
 def __getattr__(name):  # keep `import gencraft.live` light
     if name in __all__:
-        from . import server
+        from gencraft.live import server
 
         return getattr(server, name)
     raise AttributeError(name)

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_bytes, write_text
+from gencraft.atomic import write_bytes, write_text
 
 
 def safe_stem(text: str, limit: int = 40) -> str:
@@ -52,7 +52,7 @@ def as_png(image) -> bytes:
     """A frame as PNG bytes (quickly compressed), whether kept raw or as PNG."""
     if isinstance(image, (bytes, bytearray)):
         return bytes(image)
-    from .worker import fast_png
+    from gencraft.live.worker import fast_png
 
     return fast_png(image)
 
@@ -60,7 +60,7 @@ def as_png(image) -> bytes:
 def save_render(folder: Path, sketch_name: str, frames: list, recipe: dict[str, Any],
                 fps: float | None = None, extra: dict[str, Any] | None = None) -> dict[str, str]:
     """Write the render (and its animation as GIF) and a params JSON; return their paths."""
-    from ..provenance import encode_png
+    from gencraft.provenance import encode_png
 
     folder.mkdir(parents=True, exist_ok=True)
     stem = next_free_stem(folder, f"{safe_stem(sketch_name)}_{safe_stem(recipe.get('seed', '0'))}")
@@ -70,7 +70,7 @@ def save_render(folder: Path, sketch_name: str, frames: list, recipe: dict[str, 
     write_bytes(png_path, encode_png(rgba[0], recipe))
     paths["png"] = str(png_path)
     if len(rgba) > 1:
-        from ..render import encode_animation
+        from gencraft.render import encode_animation
 
         gif_path = folder / f"{stem}.gif"
         write_bytes(gif_path, encode_animation(rgba, "gif", fps or 24.0, recipe))

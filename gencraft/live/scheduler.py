@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .worker import RenderTimeout, WorkerDied, WorkerProcess
+from gencraft.live.worker import RenderTimeout, WorkerDied, WorkerProcess
 
 LANES = ("main", "grid")
 

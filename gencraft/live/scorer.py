@@ -8,13 +8,13 @@ from __future__ import annotations
 import importlib.util
 import threading
 
-from ..errors import UserError
+from gencraft.errors import UserError
 
 
 def check_ml_available() -> None:
     """Fail early, in one line, when --prompt cannot work on this install."""
     for module, what in (("torch", "torch"), ("gencraft.ml", "gencraft's ml package"),
-                         ("gencraft.ml.clip", "gencraft.ml.clip")):
+                         ("gencraft.ml.clip.model", "gencraft.ml.clip.model")):
         try:
             found = importlib.util.find_spec(module) is not None
         except (ImportError, ValueError):
@@ -38,7 +38,7 @@ class ClipScorer:
         with self._lock:
             if self._model is None and self._error is None:
                 try:
-                    from ..ml.clip import load_clip
+                    from gencraft.ml.clip.model import load_clip
 
                     self._model = load_clip(self.model_name)
                 except UserError as exc:
@@ -53,7 +53,7 @@ class ClipScorer:
         """CLIP score of one frame (raw RGBA array or PNG bytes) against the prompt."""
         import numpy as np
 
-        from .outputs import as_rgba
+        from gencraft.live.outputs import as_rgba
 
         model = self.load()
         rgba = as_rgba(image)

@@ -18,9 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-from ..errors import UserError
-from .outputs import as_png
-from .session import LiveSession
+from gencraft.errors import UserError
+from gencraft.live.outputs import as_png
+from gencraft.live.session import LiveSession
 
 __all__ = ["LiveSession", "RunningServer", "bind_socket", "create_app", "serve"]
 
@@ -39,7 +39,7 @@ def create_app(session: LiveSession, allowed_hosts: list[str] | None = None):
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    from ..seeds import parse_seed
+    from gencraft.seeds import parse_seed
 
     no_cache = {"Cache-Control": "no-cache"}
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
-from .outputs import save_render
-from .scheduler import Request, RenderScheduler
-from .variants import MAX_CELLS, grid_cells
-from .worker import WorkerProcess
+from gencraft.errors import UserError
+from gencraft.live.outputs import save_render
+from gencraft.live.scheduler import Request, RenderScheduler
+from gencraft.live.variants import MAX_CELLS, grid_cells
+from gencraft.live.worker import WorkerProcess
 
 KEEP_RENDERS = 8
 KEEP_THUMBS = 3 * MAX_CELLS
@@ -129,13 +129,13 @@ class LiveSession:
         self._stop = asyncio.Event()
         self.scheduler = RenderScheduler(WorkerProcess(self.sketch_path), self.timeout)
         if self.prompt:
-            from .scorer import ClipScorer
+            from gencraft.live.scorer import ClipScorer
 
             self.scorer = ClipScorer(self.prompt, self.clip_model)
             self._tasks.append(asyncio.create_task(self._warm_scorer()))
         self.request_render("start")
         if self.watch:
-            from .watcher import watch_sketch
+            from gencraft.live.watcher import watch_sketch
 
             self._tasks.append(asyncio.create_task(watch_sketch(self.sketch_path, self.on_file_saved, self._stop)))
 

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ..errors import SketchError, UserError
+from gencraft.errors import SketchError, UserError
 
 _LOCATION = re.compile(r"^(?P<file>.+?\.py):(?P<line>\d+)(?::\d+)?: ")
 
@@ -50,7 +50,7 @@ def error_info(exc: BaseException, sketch_path: Path) -> dict[str, Any]:
     if details:
         info["details"] = details
     elif isinstance(exc, SketchError) and exc.__cause__ is not None:
-        from ..sketch import sketch_traceback
+        from gencraft.sketch import sketch_traceback
 
         info["details"] = sketch_traceback(exc.__cause__, sketch_path)
     elif not isinstance(exc, UserError):
@@ -117,7 +117,7 @@ class SketchCache:
         self._error: BaseException | None = None
 
     def get(self):
-        from ..sketch import load_sketch
+        from gencraft.sketch import load_sketch
 
         try:
             source = self.path.read_bytes()
@@ -136,7 +136,7 @@ class SketchCache:
 
 def render_job(cache: SketchCache, job: dict[str, Any]) -> dict[str, Any]:
     """Render one image for `job` (overrides, seed, size, frame, thumb)."""
-    from ..render import render
+    from gencraft.render import render
 
     started = time.perf_counter()
     sketch = cache.get()

@@ -16,17 +16,17 @@ The pipeline, each step usable alone::
 Presets (ABoP chapter 1): ``load_preset("dragon")``, ``preset_names()``.
 Grammar and semantics: :mod:`.grammar`, :mod:`.rewrite`, :mod:`.turtle`.
 """
-from .expr import LSystemSyntaxError
-from .grammar import LSystem, inline_lsystem, parse_lsystem
-from .presets import load_preset, load_source, preset_names
-from .rewrite import DEFAULT_MAX_MODULES, Word, derive
-from .stats import lsystem_stats
-from .turtle import Projection, TurtleResult, interpret
+from gencraft.lsystem.expr import LSystemSyntaxError
+from gencraft.lsystem.grammar import LSystem, inline_lsystem, parse_lsystem
+from gencraft.lsystem.presets import load_preset, load_source, preset_names
+from gencraft.lsystem.rewrite import DEFAULT_MAX_MODULES, Word, derive
+from gencraft.lsystem.stats import lsystem_stats
+from gencraft.lsystem.turtle import Projection, TurtleResult, interpret
 
 
 def draw_turtle(canvas, shape, **kwargs):
     """Draw turtle output on a canvas (see :func:`gencraft.lsystem.draw.draw_turtle`)."""
-    from .draw import draw_turtle as _draw
+    from gencraft.lsystem.draw import draw_turtle as _draw
 
     return _draw(canvas, shape, **kwargs)
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..color import parse_color
-from .turtle import Projection, TurtleResult
+from gencraft.draw.color import parse_color
+from gencraft.lsystem.turtle import Projection, TurtleResult
 
 
 @dataclass
@@ -180,10 +180,10 @@ def render_lsystem(system, n: int | None = None, size: tuple[int, int] = (1000, 
     import io
     import json
 
-    from ..canvas import Canvas
-    from ..provenance import encode_png
-    from .rewrite import DEFAULT_MAX_MODULES, derive
-    from .turtle import interpret
+    from gencraft.draw.canvas import Canvas
+    from gencraft.provenance import encode_png
+    from gencraft.lsystem.rewrite import DEFAULT_MAX_MODULES, derive
+    from gencraft.lsystem.turtle import interpret
 
     word = derive(system, n, rng=rng, max_modules=max_modules or DEFAULT_MAX_MODULES)
     shape = interpret(system, word, heading=heading)

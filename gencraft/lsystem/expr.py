@@ -26,7 +26,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..errors import UserError
+from gencraft.errors import UserError
 
 FUNCTIONS = {
     "sin": "_m.sin", "cos": "_m.cos", "tan": "_m.tan", "asin": "_m.asin", "acos": "_m.acos",

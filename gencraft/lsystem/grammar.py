@@ -50,8 +50,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import did_you_mean
-from .expr import Expr, LSystemSyntaxError, Pos, compile_expr, evaluate_constant
+from gencraft.errors import did_you_mean
+from gencraft.lsystem.expr import Expr, LSystemSyntaxError, Pos, compile_expr, evaluate_constant
 
 RESERVED = set("(),:<>#")
 DIRECTIVES = ("name", "figure", "description", "axiom", "n", "angle", "heading", "ignore", "draw",

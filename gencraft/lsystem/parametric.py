@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import kernels as K
-from .grammar import LSystem
+from gencraft.lsystem import kernels as K
+from gencraft.lsystem.grammar import LSystem
+from gencraft.lsystem.word import Word, too_big
 
 
 class _Compiled:
@@ -95,7 +96,6 @@ def _right(codes, nargs, i, pattern, match, ignore, lb, rb):
 
 def step_parametric(system: LSystem, word, seed: int, limit: int, step: int):
     """Rewrite ``word`` once; raises the size-limit error before building an oversized word."""
-    from .rewrite import Word, _too_big
 
     comp = getattr(system, "_compiled_cache", None)
     if comp is None or comp[0] is not word.alphabet:
@@ -151,7 +151,7 @@ def step_parametric(system: LSystem, word, seed: int, limit: int, step: int):
         chosen.append(pick)
         total += 1 if pick is None else len(pick[0])
     if total > limit:
-        raise _too_big(step, total, limit, system.source)
+        raise too_big(step, total, limit, system.source)
     out_codes, out_off, out_vals = [], [0], []
     for i, pick in enumerate(chosen):
         if pick is None:

@@ -11,8 +11,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from ..errors import UserError, did_you_mean
-from .grammar import LSystem, parse_lsystem
+from gencraft.errors import UserError, did_you_mean
+from gencraft.lsystem.grammar import LSystem, parse_lsystem
 
 
 def _folder():

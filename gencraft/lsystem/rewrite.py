@@ -32,56 +32,14 @@ Semantics (as ABoP chapter 1, cpfg and L-Py):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ..errors import UserError
-from . import kernels as K
-from .grammar import LSystem
+from gencraft.errors import UserError
+from gencraft.lsystem import kernels as K
+from gencraft.lsystem.grammar import LSystem
+from gencraft.lsystem.word import Word, too_big
 
 DEFAULT_MAX_MODULES = 50_000_000
-
-
-@dataclass
-class Word:
-    """A derived string: symbol codes, the alphabet, and optional arguments (CSR)."""
-
-    codes: np.ndarray            # (n,) uint8
-    alphabet: list[str]          # code -> symbol
-    poff: np.ndarray | None = None   # (n+1,) int64, arguments of module i: pvals[poff[i]:poff[i+1]]
-    pvals: np.ndarray | None = None  # float64
-    counts: np.ndarray | None = None  # modules per symbol, when the rewriter already knows them
-
-    def __len__(self) -> int:
-        return int(self.codes.shape[0])
-
-    def count(self, symbols: str) -> int:
-        """How many modules have one of these symbols."""
-        table = np.zeros(len(self.alphabet), dtype=np.int64)
-        for s in symbols:
-            if s in self.alphabet:
-                table[self.alphabet.index(s)] = 1
-        return int(table[self.codes].sum()) if len(self) else 0
-
-    def modules(self) -> list[tuple[str, tuple[float, ...]]]:
-        """The word as (symbol, args) pairs (for inspection and tests; slow on long words)."""
-        syms = [self.alphabet[c] for c in self.codes.tolist()]
-        if self.poff is None:
-            return [(s, ()) for s in syms]
-        vals = self.pvals.tolist()
-        off = self.poff.tolist()
-        return [(s, tuple(vals[off[i]:off[i + 1]])) for i, s in enumerate(syms)]
-
-    def to_string(self, digits: int = 6) -> str:
-        """ABoP-style text: ``B(2)A(4,4)``; arguments printed with up to ``digits`` significant digits."""
-        if self.poff is None:
-            lut = np.array([ord(a) for a in self.alphabet], dtype=np.uint32)
-            return lut[self.codes].tobytes().decode("utf-32-le") if len(self) else ""
-        parts = []
-        for s, args in self.modules():
-            parts.append(s if not args else f"{s}({','.join(f'{a:.{digits}g}' for a in args)})")
-        return "".join(parts)
 
 
 def _alphabet(system: LSystem) -> list[str]:
@@ -103,11 +61,6 @@ def encode_axiom(system: LSystem, alphabet: list[str], parametric: bool | None =
     poff = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
     pvals = np.array([v for _, a in system.axiom for v in a], dtype=np.float64)
     return Word(codes, alphabet, poff, pvals)
-
-
-def _too_big(step: int, size: int, limit: int, source: str) -> UserError:
-    return UserError(f"{source}: derivation step {step} would produce {size:,} modules, over the limit of "
-                     f"{limit:,} (use fewer steps or raise max_modules)")
 
 
 class _Tables:
@@ -196,12 +149,12 @@ def derive(system: LSystem, n: int | None = None, rng=None, max_modules: int = D
     parametric = system.parametric
     word = encode_axiom(system, alphabet, parametric)
     if len(word) > max_modules:
-        raise _too_big(0, len(word), max_modules, system.source)
+        raise too_big(0, len(word), max_modules, system.source)
     stochastic = any(len(p.alternatives) > 1 for p in system.productions)
     seeds = _step_seeds(rng, steps) if stochastic else [0] * steps
     words = [word]
     if parametric:
-        from .parametric import step_parametric
+        from gencraft.lsystem.parametric import step_parametric
 
         for k in range(steps):
             word = step_parametric(system, word, seeds[k], max_modules, k + 1)
@@ -223,7 +176,7 @@ def _step_codes(t: _Tables, codes: np.ndarray, seed: int, limit: int, step: int,
     if t.simple:
         size = K.simple_size(codes, t.lengths, limit)
         if size > limit:
-            raise _too_big(step, _full_size(codes, t.lengths), limit, source)
+            raise too_big(step, _full_size(codes, t.lengths), limit, source)
         out = np.empty(size, dtype=np.uint8)
         K.simple_fill(codes, t.starts, t.lengths, t.table, out)
         return out
@@ -231,7 +184,7 @@ def _step_codes(t: _Tables, codes: np.ndarray, seed: int, limit: int, step: int,
     args = (t.rule_start, t.rules, t.pat, t.alt_cum, t.alt_span)
     size = K.rewrite_size(codes, seed, *args, match, t.ignore, t.lb, t.rb, limit)
     if size > limit:
-        raise _too_big(step, K.rewrite_size(codes, seed, *args, match, t.ignore, t.lb, t.rb,
+        raise too_big(step, K.rewrite_size(codes, seed, *args, match, t.ignore, t.lb, t.rb,
                                             np.iinfo(np.int64).max), limit, source)
     out = np.empty(size, dtype=np.uint8)
     K.rewrite_fill(codes, seed, *args, t.succ, match, t.ignore, t.lb, t.rb, out)
@@ -258,7 +211,7 @@ def _expand_simple(t: _Tables, axiom: np.ndarray, steps: int, limit: int, source
         counts = nxt
         size = sum(counts)
         if size > limit:
-            raise _too_big(step, size, limit, source)
+            raise too_big(step, size, limit, source)
     out = np.empty(size, dtype=np.uint8)
     written = K.expand_simple(axiom, t.starts, t.lengths, t.table, has_rule, steps, out)
     assert written == size

@@ -1,9 +1,9 @@
 """Numbers that describe a derived system without drawing it (``--stats``)."""
 from __future__ import annotations
 
-from .grammar import LSystem
-from .rewrite import DEFAULT_MAX_MODULES, derive
-from .turtle import interpret
+from gencraft.lsystem.grammar import LSystem
+from gencraft.lsystem.rewrite import DEFAULT_MAX_MODULES, derive
+from gencraft.lsystem.turtle import interpret
 
 
 def lsystem_stats(system: LSystem, n: int | None = None, heading: float | None = None, rng=None,

@@ -38,9 +38,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import kernels as K
-from .grammar import LSystem
-from .rewrite import Word
+from gencraft.lsystem import kernels as K
+from gencraft.lsystem.grammar import LSystem
+from gencraft.lsystem.word import Word
 
 SYMBOL_OPS = {
     "F": K.OP_DRAW, "f": K.OP_MOVE, "+": K.OP_LEFT, "-": K.OP_RIGHT, "&": K.OP_DOWN, "^": K.OP_UP,

@@ -2,7 +2,7 @@
 
 Nothing here imports torch at package import time: the CLI registry imports
 ``gencraft.ml`` only to check that the subpackage exists, and ``gencraft
-render`` must stay fast. Import ``gencraft.ml.clip`` (which pulls in torch and
+render`` must stay fast. Import ``gencraft.ml.clip.model`` (which pulls in torch and
 open_clip) only when a model is actually needed.
 """
 from __future__ import annotations

@@ -10,14 +10,14 @@
 - density: :func:`histogram`, :func:`histogram_segments`, :func:`attractor_density`,
   :func:`tone_map`, :func:`shade`, :func:`composite`; :func:`render_attractor` (the CLI's API)
 """
-from .advect import Forces, Trails, advect
-from .attractors import ATTRACTORS, clifford, dejong, iterate
-from .density import (attractor_density, composite, eq_hist, fit_bounds, histogram, histogram_segments,
-                      shade, tone_map)
-from .fields import CurlField, Field, FunctionField, GridField, NoiseAngleField
-from .render import render_attractor
-from .seeding import grid_seeds, poisson_disc, random_seeds
-from .streamlines import streamlines
+from gencraft.particles.advect import Forces, Trails, advect
+from gencraft.particles.attractors import ATTRACTORS, clifford, dejong, iterate
+from gencraft.particles.density import (attractor_density, eq_hist, fit_bounds, histogram, histogram_segments,
+                                        tone_map)
+from gencraft.particles.fields import CurlField, Field, FunctionField, GridField, NoiseAngleField
+from gencraft.particles.render import composite, render_attractor, shade
+from gencraft.particles.seeding import grid_seeds, poisson_disc, random_seeds
+from gencraft.particles.streamlines import streamlines
 
 __all__ = [
     "ATTRACTORS", "clifford", "dejong", "iterate", "Field", "NoiseAngleField", "CurlField", "GridField",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.noise import perm_for_seed as _perm_for_seed, simplex2_at, simplex3_at
+from gencraft.noise.kernels import perm_for_seed as _perm_for_seed, simplex2_at, simplex3_at
 
 noise2 = simplex2_at
 noise3 = simplex3_at

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field as dc_field
 import numpy as np
 from numba import njit, prange
 
-from ..errors import UserError, did_you_mean
-from ._noise import noise2
-from .fields import NOISE_ANGLE, Field, specialise, velocity
-from .memory import ensure_fits
+from gencraft.errors import UserError, did_you_mean
+from gencraft.particles._noise import noise2
+from gencraft.particles.fields import NOISE_ANGLE, Field, specialise, velocity
+from gencraft.particles.memory import ensure_fits
 
 METHODS = {"euler": 0, "rk2": 1, "rk4": 2}
 # why a particle stopped

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from ..errors import UserError, did_you_mean
+from gencraft.errors import UserError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def iterate(name: str, params=None, n: int = 100_000, x0: float | None = None,
     if n > MAX_ITERATE:
         raise UserError(f"n={n:,} points would need {n * 16 / 1e9:.1f} GB: use attractor_density "
                         f"(chunked) for more than {MAX_ITERATE:,}")
-    from .memory import ensure_fits
+    from gencraft.particles.memory import ensure_fits
     ensure_fits(n * 16, f"{n:,} attractor points")
     x0 = s.start[0] if x0 is None else float(x0)
     y0 = s.start[1] if y0 is None else float(y0)

@@ -14,16 +14,14 @@ histogram's memory.
 from __future__ import annotations
 
 import math
-from typing import Sequence
 
 import numba
 import numpy as np
 from numba import njit, prange
 
-from ..color import gradient, palette as named_palette
-from ..errors import UserError, did_you_mean
-from .attractors import resolve, step
-from .memory import ensure_fits
+from gencraft.errors import UserError, did_you_mean
+from gencraft.particles.attractors import resolve, step
+from gencraft.particles.memory import ensure_fits
 
 TONES = ("linear", "log", "cbrt", "eq_hist")
 
@@ -209,7 +207,7 @@ def attractor_density(name: str, params=None, n: int = 10_000_000, width: int = 
     sx = s.start[0] if x0 is None else float(x0)
     sy = s.start[1] if y0 is None else float(y0)
     if bounds is None:
-        from .attractors import _iterate
+        from gencraft.particles.attractors import _iterate
         px, py = _iterate(s.code, a, b, c, d, 200_000 + burn, sx, sy)
         px, py = px[burn:], py[burn:]
         if not (np.isfinite(px).all() and np.isfinite(py).all()):
@@ -284,44 +282,3 @@ def tone_map(agg: np.ndarray, how: str = "eq_hist", span: tuple[float, float] | 
     else:
         out = np.where(mask, np.nan, 1.0)
     return np.clip(out, 0.0, 1.0)
-
-
-def _ramp(colors) -> np.ndarray:
-    if isinstance(colors, str):
-        try:
-            colors = named_palette(colors).hex
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-    colors = list(colors)
-    if not colors:
-        raise UserError("colour map needs at least one colour")
-    return gradient(colors, 256)
-
-
-def shade(agg: np.ndarray, colors: str | Sequence = "ember", how: str = "eq_hist", min_alpha: float = 0.0,
-          span=None, alpha_ramp: bool = False) -> np.ndarray:
-    """Aggregate -> (H, W, 4) float RGBA in [0, 1]; empty pixels are transparent.
-
-    ``colors`` is a palette name or a list of colours (low -> high density).
-    With ``alpha_ramp`` the opacity also rises with density (from
-    ``min_alpha``), which keeps sparse areas airy over a background.
-    """
-    v = tone_map(agg, how, span)
-    empty = np.isnan(v)
-    lut = _ramp(colors).astype(np.float32)  # float32: half the memory traffic on 4-megapixel images
-    vv = np.nan_to_num(v).astype(np.float32)
-    idx = np.clip(vv * 255.0 + 0.5, 0, 255).astype(np.intp)
-    rgba = lut[idx]
-    if alpha_ramp:
-        rgba[..., 3] *= min_alpha + (1.0 - min_alpha) * vv
-    rgba[empty] = 0.0
-    return rgba
-
-
-def composite(canvas, agg: np.ndarray, colors="ember", how: str = "eq_hist", alpha: float = 1.0, **kw):
-    """Shade an aggregate and paint it over the canvas (``Canvas.image``), stretched to fit."""
-    rgba = shade(agg, colors, how, **kw)
-    h, w = rgba.shape[:2]
-    canvas.image(rgba, 0, 0, alpha=alpha, width=canvas.width if w != canvas.width else None,
-                 height=canvas.height if h != canvas.height else None)
-    return canvas

@@ -17,8 +17,8 @@ import math
 import numpy as np
 from numba import njit
 
-from ..errors import UserError
-from ._noise import noise2, noise3, perm_for_seed
+from gencraft.errors import UserError
+from gencraft.particles._noise import noise2, noise3, perm_for_seed
 
 NOISE_ANGLE, CURL, GRID, FUNCTION = 0, 1, 2, 3
 

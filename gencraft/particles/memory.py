@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from ..errors import UserError
+from gencraft.errors import UserError
 
 
 def available_bytes() -> int:

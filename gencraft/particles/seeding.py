@@ -11,8 +11,8 @@ import math
 import numpy as np
 from numba import njit
 
-from ..errors import UserError
-from .advect import _mix64
+from gencraft.errors import UserError
+from gencraft.particles.advect import _mix64
 
 
 def _bounds(bounds):
@@ -32,7 +32,7 @@ def random_seeds(n: int, bounds, rng: np.random.Generator) -> np.ndarray:
     """n uniformly random points in bounds."""
     n = _count("number of seeds", n)
     b = _bounds(bounds)
-    from .memory import ensure_fits
+    from gencraft.particles.memory import ensure_fits
     ensure_fits(n * 16, f"{n:,} seed points")
     return np.stack([rng.uniform(b[0], b[2], n), rng.uniform(b[1], b[3], n)], axis=-1)
 

@@ -19,9 +19,9 @@ import math
 import numpy as np
 from numba import njit
 
-from ..errors import UserError
-from .advect import check_method, check_step
-from .fields import Field, specialise, velocity
+from gencraft.errors import UserError
+from gencraft.particles.advect import check_method, check_step
+from gencraft.particles.fields import Field, specialise, velocity
 
 
 @njit(cache=True)

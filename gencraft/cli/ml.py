@@ -1,0 +1,98 @@
+"""`gencraft score` and the `gencraft ml` group (training the tiny CLIP).
+
+Thin click wrappers: the work is in :mod:`gencraft.ml.clip.model` and
+:mod:`gencraft.ml.clip.tiny`. Importing this module does not import torch, so
+``gencraft --help`` stays fast; the commands import it when they run.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from gencraft.errors import UserError
+from gencraft.ml import TINY_CLIP_DIR
+
+MODEL_HELP = ("CLIP model: 'tiny' (bundled, default), 'local-dir:PATH', 'ARCH:FILE' "
+              "or 'ARCH:PRETRAINED_TAG' (needs the network or a cache)")
+
+
+@click.command("score")
+@click.argument("images", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--prompt", "-p", required=True, help="text to score the images against")
+@click.option("--negative", "-n", multiple=True, help="negative prompt (repeatable): subtracted, contrastive")
+@click.option("--model", "-m", "model_spec", default="tiny", show_default=True, help=MODEL_HELP)
+@click.option("--metric", type=click.Choice(["cosine", "clipscore"]), default="cosine", show_default=True,
+              help="cosine similarity or CLIPScore = 2.5*max(cos, 0)")
+@click.option("--crops", type=click.IntRange(min=0), default=0, show_default=True,
+              help="average over K random crops (ES-CLIP/CLIPDraw augmentation)")
+@click.option("--seed", type=int, default=0, show_default=True, help="seed of the random crops")
+@click.option("--ensemble", is_flag=True, help="average the prompt over a few templates ('a picture of ...')")
+@click.option("--device", default="cpu", show_default=True, help="cpu or cuda")
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
+def score(images, prompt, negative, model_spec, metric, crops, seed, ensemble, device, as_json):
+    """Rate IMAGES against a text prompt with a CLIP model."""
+    if not prompt.strip():
+        raise UserError("empty --prompt: give some words to score images against")
+    for neg in negative:
+        if not neg.strip():
+            raise UserError("empty --negative prompt: give some words or drop the option")
+    from gencraft.ml.clip.preprocess import load_image
+    arrays = [load_image(p) for p in images]  # unreadable files fail before the model loads
+    from gencraft.ml.clip.model import DEFAULT_TEMPLATES, load_clip
+    model = load_clip(model_spec, device=device)
+    values = model.score(arrays, prompt, negatives=negative, metric=metric, crops=crops, seed=seed,
+                         templates=DEFAULT_TEMPLATES if ensemble else None)
+    rows = [{"image": str(p), "score": round(float(v), 6)} for p, v in zip(images, values)]
+    if as_json:
+        click.echo(json.dumps({"model": model.spec, "prompt": prompt, "negatives": list(negative),
+                               "metric": metric, "crops": crops, "ensemble": ensemble, "scores": rows},
+                              indent=2))
+        return
+    order = sorted(range(len(rows)), key=lambda i: -rows[i]["score"])
+    rank = {i: r + 1 for r, i in enumerate(order)}
+    width = max(len(r["image"]) for r in rows)
+    click.echo(f"model {model.name}, {metric}, prompt {prompt!r}"
+               + (f", negatives {list(negative)!r}" if negative else ""))
+    click.echo(f"{'image':<{width}}  {'score':>9}  rank")
+    for i, r in enumerate(rows):
+        click.echo(f"{r['image']:<{width}}  {r['score']:>9.4f}  {rank[i]:>4}")
+
+
+@click.group("ml")
+def ml_group():
+    """Models gencraft trains itself (the tiny CLIP)."""
+
+
+@ml_group.command("train-tiny-clip")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=TINY_CLIP_DIR,
+              show_default="the bundled gencraft/ml/models/tiny-clip", help="output model folder")
+@click.option("--steps", type=click.IntRange(min=1), default=1200, show_default=True,
+              help="steps on random captioned scenes")
+@click.option("--shape-steps", type=click.IntRange(min=0), default=400, show_default=True,
+              help="then steps with hard negatives for shape words")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=2), default=64, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="torch CPU threads (1 keeps runs bit-for-bit repeatable)")
+@click.option("--eval/--no-eval", "evaluate", default=True, show_default=True,
+              help="report held-out caption accuracy after training")
+def train_tiny_clip(out, steps, shape_steps, seed, batch_size, threads, evaluate):
+    """Render captioned scenes and train the tiny CLIP on them (CPU, minutes)."""
+    from gencraft.ml.clip.tiny.train import train
+
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} exists and is not a folder")
+    summary = train(out, steps=steps, seed=seed, batch_size=batch_size, threads=threads, shape_steps=shape_steps)
+    click.echo(f"saved {out} (final loss {summary.get('shape_final_loss', summary['final_loss']):.3f}, "
+               f"{summary['train_seconds']:.0f} s)")
+    if evaluate:
+        from gencraft.ml.clip.model import ClipModel
+        from gencraft.ml.clip.load import ModelSpec, build_model
+        from gencraft.ml.clip.tiny.evaluate import accuracy
+
+        model, tok = build_model(ModelSpec("local-dir", path=out), "cpu")
+        acc = accuracy(ClipModel(model, tok, spec=f"local-dir:{out}"))
+        click.echo("held-out top-1 accuracy: " + ", ".join(
+            f"{k} {acc[k]:.0%} (chance {acc[k + ' chance']:.0%})" for k in ("colour", "shape", "colour+shape")))

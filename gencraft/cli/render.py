@@ -1,0 +1,85 @@
+"""`gencraft render`, `info`, `reproduce` and `params`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from gencraft.cli.options import echo_json, resolve_cli_params, sketch_options
+from gencraft.errors import UserError
+from gencraft.sketch import load_sketch
+
+
+@click.command()
+@click.argument("sketch", type=click.Path(dir_okay=False))
+@sketch_options
+@click.option("--seed", default=None, help="Integer or any string.")
+@click.option("--hash", "token_hash", default=None, help="Token hash: 0x+64 hex or fx(hash) oo... base58.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False), default=None,
+              help="Output file: .png, .svg, .pdf, .gif or .mp4 (default SKETCH.png).")
+@click.option("--timeout", type=float, default=300.0, show_default=True,
+              help="Seconds a render may take before it is stopped.")
+def render(sketch, params_file, assignments, size, seed, token_hash, out, timeout):
+    """Render SKETCH to an image that carries its recipe."""
+    from gencraft.render import render_to_file
+
+    if seed is not None and token_hash is not None:
+        raise UserError("give --seed or --hash, not both")
+    sk = load_sketch(sketch)
+    params = resolve_cli_params(sk, params_file, assignments)
+    out = Path(out) if out else Path(f"{sk.name}.png")
+    render_to_file(sk, out, params, token_hash or seed or 0, size, timeout=timeout)
+    click.echo(str(out))
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the recipe as JSON.")
+def info(file, as_json):
+    """Print the recipe stored in a gencraft image."""
+    from gencraft.provenance import read_recipe
+
+    recipe = read_recipe(file)
+    if as_json:
+        echo_json(recipe)
+        return
+    click.echo(f"file      {file}")
+    click.echo(f"gencraft  {recipe.get('gencraft')}")
+    sk = recipe.get("sketch", {})
+    click.echo(f"sketch    {sk.get('path')}  (sha256 {str(sk.get('sha256'))[:12]}…)")
+    click.echo(f"seed      {recipe.get('seed')}")
+    click.echo(f"size      {'x'.join(map(str, recipe.get('size', [])))}")
+    for name, value in recipe.get("params", {}).items():
+        click.echo(f"  {name} = {json.dumps(value)}")
+    for stage in recipe.get("stages", []):
+        click.echo(f"stage     {json.dumps(stage, sort_keys=True)}")
+
+
+@click.command("reproduce")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--sketch", "sketch_path", type=click.Path(dir_okay=False), default=None,
+              help="Use this sketch file instead of the path in the recipe.")
+def reproduce_cmd(file, sketch_path):
+    """Re-render FILE from its recipe and verify the bytes match (exit 1 if not)."""
+    from gencraft.reproduce import reproduce
+
+    verdict = reproduce(file, sketch_path)
+    click.echo(verdict.summary())
+    if not verdict.ok:
+        raise SystemExit(1)
+
+
+@click.command("params")
+@click.argument("sketch", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+def params_cmd(sketch, as_json):
+    """List a sketch's declared parameters."""
+    sk = load_sketch(sketch)
+    described = [p.describe() for p in sk.params.values()]
+    if as_json:
+        echo_json(described)
+        return
+    for d in described:
+        rng = f"[{d['min']}, {d['max']}]" if "min" in d else (f"{d['options']}" if "options" in d else "")
+        click.echo(f"{d['name']:<16} {d['kind']:<7} default {json.dumps(d['default']):<12} {rng}  {d['help']}")

@@ -1,0 +1,14 @@
+"""Drawing: the canvas and everything that turns arrays into pictures.
+
+- :mod:`.canvas` — :class:`Canvas` (pycairo: PNG, SVG, PDF), the one drawing surface
+- :mod:`.polylines` — many polylines stroked by a Numba kernel calling libcairo
+- :mod:`.threads` — how many threads that kernel may use (one per edition/search worker)
+- :mod:`.color` — colour parsing, palettes, gradients
+- :mod:`.contact` — contact sheets (search results, seed ranking, editions)
+
+The one-way rule: ``draw`` may import the core (errors, provenance) but never an
+engine, ``ml``, ``cli``, ``live`` or ``editions``; engines never import ``draw``
+(an engine's own adapter module — ``lsystem/draw.py``, ``particles/render.py`` —
+is the only bridge, imported only when used). Importing this package is cheap:
+cairo loads with :mod:`.canvas`.
+"""

@@ -1,0 +1,336 @@
+"""Noise for sketches: OpenSimplex, Perlin, fBm, domain warping, curl, loops.
+
+Every function takes scalars or NumPy arrays (broadcast against each other like
+a ufunc) and an explicit integer ``seed``; scalars in give a float out, arrays
+in give an array of the broadcast shape. Nothing here keeps global state.
+NaN or infinite coordinates give NaN at that sample.
+
+    from gencraft import noise
+    v = noise.simplex2(0.5, 0.5, seed=3)                 # == opensimplex seed 3
+    h = noise.fbm(xs[None, :], ys[:, None], octaves=6)   # (ny, nx) field
+    vx, vy = noise.curl2(px, py, seed=1)                 # divergence-free flow
+    tile = noise.tileable2(u, v, period=4)               # seamless texture
+    f = noise.loop2(x, y, t, radius=0.7)                 # f(t=0) == f(t=1)
+
+Bases (``base=``): ``"simplex"`` (OpenSimplex, equal to the ``opensimplex``
+package), ``"opensimplex2"`` (KdotJPG's faster successor, 2D) and ``"perlin"``
+(improved Perlin noise; seed 0 is Perlin's reference table). Fractal sums are
+normalised by the sum of amplitudes: ``fbm`` stays in the base range (about
+[-1, 1]), ``ridged`` and ``turbulence`` are in [0, 1].
+
+The Numba scalar kernels behind this module are in ``gencraft.noise.kernels``
+for use inside other Numba code.
+"""
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+
+from gencraft.noise import grid as _grid
+from gencraft.noise.fractal import (
+    MODE_FBM, MODE_RIDGED, MODE_TURBULENCE, OS2, PERLIN, SIMPLEX,
+)
+from gencraft.noise.tables import perm_for_seed
+from gencraft.errors import UserError, did_you_mean
+
+__all__ = [
+    "simplex2", "simplex3", "simplex4", "opensimplex2", "perlin3",
+    "fbm", "ridged", "turbulence", "warp", "curl2", "curl3",
+    "tileable2", "loop2", "simplex2_grid", "opensimplex2_grid", "fbm_grid",
+    "BASES",
+]
+
+BASES = {"simplex": SIMPLEX, "opensimplex2": OS2, "perlin": PERLIN}
+_DIMS = {SIMPLEX: (2, 3, 4), OS2: (2,), PERLIN: (2, 3)}
+MAX_OCTAVES = 64
+
+
+# ---------------------------------------------------------------- validation
+def _seed_table(seed) -> np.ndarray:
+    return perm_for_seed(seed)  # raises UserError for a non-integer seed
+
+
+def _base(base, dims: int) -> int:
+    if base not in BASES:
+        raise UserError(f"unknown noise base {base!r}; expected one of {', '.join(BASES)}"
+                        + did_you_mean(str(base), list(BASES)))
+    kind = BASES[base]
+    if dims not in _DIMS[kind]:
+        raise UserError(f"noise base {base!r} has no {dims}D version; use base='simplex'")
+    return kind
+
+
+def _octaves(octaves) -> int:
+    if isinstance(octaves, bool) or not isinstance(octaves, (int, np.integer)) \
+            or not 1 <= octaves <= MAX_OCTAVES:
+        raise UserError(f"octaves must be an integer from 1 to {MAX_OCTAVES}, got {octaves!r}")
+    return int(octaves)
+
+
+def _positive(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value <= 0:
+        raise UserError(f"{name} must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+def _finite(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise UserError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _fractal_args(octaves, lacunarity, gain) -> tuple[int, float, float]:
+    return _octaves(octaves), _positive("lacunarity", lacunarity), _positive("gain", gain)
+
+
+# ---------------------------------------------------------------- broadcasting
+def _coords(*values):
+    """Broadcast coordinates; return (2D C-contiguous float arrays, shape, scalar?)."""
+    scalar = all(np.ndim(v) == 0 for v in values)
+    try:
+        arrays = [np.asarray(v, dtype=np.float64) for v in values]
+    except (TypeError, ValueError) as exc:
+        raise UserError(f"noise coordinates must be real numbers or arrays of them ({exc})") from None
+    try:
+        arrays = np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = " and ".join(str(np.shape(a)) for a in arrays)
+        raise UserError(f"noise coordinates of shapes {shapes} do not broadcast together") from None
+    shape = arrays[0].shape
+    if len(shape) == 2:
+        flat = shape
+    elif len(shape) < 2:
+        flat = (1, int(np.prod(shape)))
+    else:
+        flat = (int(np.prod(shape[:-1])), shape[-1])
+    return [np.ascontiguousarray(a).reshape(flat) for a in arrays], shape, scalar
+
+
+def _finish(out: np.ndarray, shape, scalar: bool):
+    return float(out.reshape(-1)[0]) if scalar else out.reshape(shape)
+
+
+def _outer_axes(values):
+    """(xs, ys) when two coordinates broadcast as an outer product, x along the last
+    axis and y along the first (``x[None, :]``, ``y[:, None]``), else None: such
+    grids run the grid kernel on the axes, without materialising two full arrays."""
+    if len(values) != 2:
+        return None
+    x, y = (np.asarray(v) for v in values)
+    if x.ndim == 2 and y.ndim == 2 and x.shape[0] == 1 and y.shape[1] == 1 \
+            and x.dtype.kind in "fiu" and y.dtype.kind in "fiu":
+        return x[0].astype(np.float64), y[:, 0].astype(np.float64)
+    return None
+
+
+def _fractal(coords, seed, kind, mode, octaves, lacunarity, gain):
+    axes = _outer_axes(coords)
+    if axes is not None:
+        return _grid.fractal2_grid(*axes, _seed_table(seed), kind, mode, octaves, lacunarity, gain)
+    arrays, shape, scalar = _coords(*coords)
+    perm = _seed_table(seed)
+    out = np.empty(arrays[0].shape, dtype=np.float64)
+    if out.size:
+        if len(arrays) == 2:
+            _grid.fractal2_array(*arrays, perm, kind, mode, octaves, lacunarity, gain, out)
+        elif len(arrays) == 3:
+            _grid.fractal3_array(*arrays, perm, kind, mode, octaves, lacunarity, gain, out)
+        else:
+            _grid.fractal4_array(*arrays, perm, mode, octaves, lacunarity, gain, out)
+    return _finish(out, shape, scalar)
+
+
+# ---------------------------------------------------------------- base noises
+def simplex2(x, y, seed: int = 0):
+    """OpenSimplex 2D, equal to ``opensimplex.OpenSimplex(seed).noise2(x, y)``; about [-1, 1]."""
+    return _fractal((x, y), seed, SIMPLEX, MODE_FBM, 1, 1.0, 1.0)
+
+
+def simplex3(x, y, z, seed: int = 0):
+    """OpenSimplex 3D, equal to ``opensimplex`` ``noise3``; about [-1, 1]."""
+    return _fractal((x, y, z), seed, SIMPLEX, MODE_FBM, 1, 1.0, 1.0)
+
+
+def simplex4(x, y, z, w, seed: int = 0):
+    """OpenSimplex 4D, equal to ``opensimplex`` ``noise4``; about [-1, 1]."""
+    return _fractal((x, y, z, w), seed, SIMPLEX, MODE_FBM, 1, 1.0, 1.0)
+
+
+def opensimplex2(x, y, seed: int = 0):
+    """OpenSimplex2 2D (KdotJPG): smoother, faster successor; about [-1, 1]."""
+    return _fractal((x, y), seed, OS2, MODE_FBM, 1, 1.0, 1.0)
+
+
+def perlin3(x, y, z, seed: int = 0):
+    """Ken Perlin's improved noise (2002). Seed 0 is the reference permutation,
+    so values equal the Java reference ``ImprovedNoise.noise``; about [-1, 1]."""
+    return _fractal((x, y, z), seed, PERLIN, MODE_FBM, 1, 1.0, 1.0)
+
+
+# ---------------------------------------------------------------- fractal sums
+def _fractal_api(mode):
+    def fn(x, y, z=None, w=None, *, seed: int = 0, octaves: int = 4, lacunarity: float = 2.0,
+           gain: float = 0.5, base: str = "simplex"):
+        if w is not None and z is None:
+            raise UserError("a w coordinate needs a z coordinate too")
+        coords = tuple(c for c in (x, y, z, w) if c is not None)
+        kind = _base(base, len(coords))
+        octaves, lacunarity, gain = _fractal_args(octaves, lacunarity, gain)
+        return _fractal(coords, seed, kind, mode, octaves, lacunarity, gain)
+    return fn
+
+
+fbm = _fractal_api(MODE_FBM)
+fbm.__name__ = fbm.__qualname__ = "fbm"
+fbm.__doc__ = """Fractal Brownian motion: sum of ``octaves`` octaves of base noise, octave i at
+frequency ``lacunarity**i`` and amplitude ``gain**i``, divided by the sum of
+amplitudes (so it stays in the base range, about [-1, 1]). Pass 2, 3 or 4
+coordinates (4D only for base='simplex')."""
+
+ridged = _fractal_api(MODE_RIDGED)
+ridged.__name__ = ridged.__qualname__ = "ridged"
+ridged.__doc__ = """Ridged multifractal: octaves of ``(1 - |noise|)**2``, normalised; in [0, 1],
+sharp crests where the base noise crosses zero (mountain ridges, veins)."""
+
+turbulence = _fractal_api(MODE_TURBULENCE)
+turbulence.__name__ = turbulence.__qualname__ = "turbulence"
+turbulence.__doc__ = """Perlin's turbulence: octaves of ``|noise|``, normalised; in [0, 1] (billows,
+fire, creases along zero crossings)."""
+
+
+def warp(x, y, *, seed: int = 0, levels: int = 2, strength: float = 4.0, octaves: int = 4,
+         lacunarity: float = 2.0, gain: float = 0.5, base: str = "simplex", detail: bool = False):
+    """Domain warping as Inigo Quilez describes it: ``fbm(p + strength * q(p))`` with
+    ``q = (fbm(p), fbm(p + (5.2, 1.3)))``; with ``levels=2`` the warp is itself warped
+    through ``r = (fbm(p + s*q + (1.7, 9.2)), fbm(p + s*q + (8.3, 2.8)))`` and the result
+    is ``fbm(p + s*r)``. ``detail=True`` returns ``(f, qx, qy, rx, ry)`` (useful for
+    colouring: IQ tints by ``|q|`` and ``r``); otherwise just ``f``.
+    """
+    kind = _base(base, 2)
+    octaves, lacunarity, gain = _fractal_args(octaves, lacunarity, gain)
+    if isinstance(levels, bool) or levels not in (1, 2):
+        raise UserError(f"warp levels must be 1 or 2, got {levels!r}")
+    strength = _finite("strength", strength)
+    arrays, shape, scalar = _coords(x, y)
+    perm = _seed_table(seed)
+    outs = [np.empty(arrays[0].shape, dtype=np.float64) for _ in range(5)]
+    if outs[0].size:
+        _grid.warp2_array(*arrays, perm, kind, int(levels), strength, octaves, lacunarity, gain, *outs)
+    result = tuple(_finish(o, shape, scalar) for o in outs)
+    return result if detail else result[0]
+
+
+# ---------------------------------------------------------------- curl noise
+def curl2(x, y, *, seed: int = 0, octaves: int = 1, lacunarity: float = 2.0, gain: float = 0.5,
+          base: str = "simplex", eps: float = 1e-3):
+    """Divergence-free 2D velocity (Bridson et al. 2007): the curl
+    ``(dpsi/dy, -dpsi/dx)`` of a noise (or fBm) potential psi, by central
+    differences of step ``eps``. Returns ``(vx, vy)``."""
+    kind = _base(base, 2)
+    octaves, lacunarity, gain = _fractal_args(octaves, lacunarity, gain)
+    eps = _positive("eps", eps)
+    arrays, shape, scalar = _coords(x, y)
+    perm = _seed_table(seed)
+    vx = np.empty(arrays[0].shape, dtype=np.float64)
+    vy = np.empty_like(vx)
+    if vx.size:
+        _grid.curl2_array(*arrays, perm, kind, eps, octaves, lacunarity, gain, vx, vy)
+    return _finish(vx, shape, scalar), _finish(vy, shape, scalar)
+
+
+def curl3(x, y, z, *, seed: int = 0, octaves: int = 1, lacunarity: float = 2.0, gain: float = 0.5,
+          base: str = "simplex", eps: float = 1e-3):
+    """Divergence-free 3D velocity: curl of a vector potential whose three
+    components are the same noise at three far-apart offsets. Returns ``(vx, vy, vz)``.
+    Legacy OpenSimplex 3D has tiny (~1e-8) value jumps on some cell faces, so the
+    discrete divergence can spike at a few samples; ``base="perlin"`` (C2-smooth)
+    cancels everywhere."""
+    kind = _base(base, 3)
+    octaves, lacunarity, gain = _fractal_args(octaves, lacunarity, gain)
+    eps = _positive("eps", eps)
+    arrays, shape, scalar = _coords(x, y, z)
+    perm = _seed_table(seed)
+    outs = [np.empty(arrays[0].shape, dtype=np.float64) for _ in range(3)]
+    if outs[0].size:
+        _grid.curl3_array(*arrays, perm, kind, eps, octaves, lacunarity, gain, *outs)
+    return tuple(_finish(o, shape, scalar) for o in outs)
+
+
+# ---------------------------------------------------------------- periodic and looping
+def _mode(mode: str) -> int:
+    modes = {"fbm": MODE_FBM, "ridged": MODE_RIDGED, "turbulence": MODE_TURBULENCE}
+    if mode not in modes:
+        raise UserError(f"unknown fractal mode {mode!r}; expected one of {', '.join(modes)}"
+                        + did_you_mean(str(mode), list(modes)))
+    return modes[mode]
+
+
+def tileable2(x, y, period=1.0, *, seed: int = 0, octaves: int = 1, lacunarity: float = 2.0,
+              gain: float = 0.5, mode: str = "fbm"):
+    """2D noise that repeats: ``f(x + px, y) == f(x, y + py) == f(x, y)`` (exactly when
+    ``x mod px`` is exact, e.g. pixel grids; to rounding otherwise).
+
+    ``period`` is a number or ``(px, py)`` in noise units. Why 4D: the plane is
+    wrapped onto a flat torus ``(cos, sin)`` x ``(cos, sin)`` in 4D and sampled
+    there with OpenSimplex 4D, so there are no seams and no mirroring; each
+    axis's circle has circumference equal to its period, so features keep the
+    size they have in ``simplex2``. Any lacunarity tiles (octaves scale in 4D).
+    """
+    px, py = (period, period) if np.ndim(period) == 0 else tuple(period)
+    px, py = _positive("period", px), _positive("period", py)
+    octaves, lacunarity, gain = _fractal_args(octaves, lacunarity, gain)
+    m = _mode(mode)
+    arrays, shape, scalar = _coords(x, y)
+    ax = np.mod(arrays[0], px) * (2.0 * math.pi / px)  # mod first: exact repeats, no
+    ay = np.mod(arrays[1], py) * (2.0 * math.pi / py)  # precision loss far from 0
+    rx, ry = px / (2.0 * math.pi), py / (2.0 * math.pi)
+    coords = (rx * np.cos(ax), rx * np.sin(ax), ry * np.cos(ay), ry * np.sin(ay))
+    out = _fractal(coords, seed, SIMPLEX, m, octaves, lacunarity, gain)
+    return float(out.reshape(-1)[0]) if scalar else np.asarray(out).reshape(shape)
+
+
+def loop2(x, y, t, *, radius: float = 0.5, seed: int = 0, octaves: int = 1,
+          lacunarity: float = 2.0, gain: float = 0.5, mode: str = "fbm"):
+    """2D noise that animates in ``t`` and loops with period 1: ``f(t) == f(t + 1)``
+    exactly (t is reduced mod 1 first). The time axis is a circle of ``radius``
+    (noise units) in the z-w plane of OpenSimplex 4D; a larger radius means
+    more change over one loop."""
+    radius = _positive("radius", radius)
+    octaves, lacunarity, gain = _fractal_args(octaves, lacunarity, gain)
+    m = _mode(mode)
+    arrays, shape, scalar = _coords(x, y, t)
+    phase = np.mod(arrays[2], 1.0) * (2.0 * math.pi)
+    coords = (arrays[0], arrays[1], radius * np.cos(phase), radius * np.sin(phase))
+    out = _fractal(coords, seed, SIMPLEX, m, octaves, lacunarity, gain)
+    return float(out.reshape(-1)[0]) if scalar else np.asarray(out).reshape(shape)
+
+
+# ---------------------------------------------------------------- grids (fast paths)
+def _axis(name: str, v) -> np.ndarray:
+    a = np.ascontiguousarray(v, dtype=np.float64)
+    if a.ndim != 1:
+        raise UserError(f"{name} must be a 1-D array of coordinates, got shape {a.shape}")
+    return a
+
+
+def simplex2_grid(xs, ys, seed: int = 0) -> np.ndarray:
+    """OpenSimplex 2D on the grid ``xs`` x ``ys`` -> shape (len(ys), len(xs)),
+    the same layout and values as ``opensimplex.noise2array``."""
+    return _grid.simplex2_grid(_axis("xs", xs), _axis("ys", ys), _seed_table(seed))
+
+
+def opensimplex2_grid(xs, ys, seed: int = 0) -> np.ndarray:
+    """OpenSimplex2 2D on the grid ``xs`` x ``ys`` -> shape (len(ys), len(xs))."""
+    return _grid.os2_grid(_axis("xs", xs), _axis("ys", ys), np.int64(_seed_table(seed)[-1]))
+
+
+def fbm_grid(xs, ys, *, seed: int = 0, octaves: int = 4, lacunarity: float = 2.0,
+             gain: float = 0.5, base: str = "simplex", mode: str = "fbm") -> np.ndarray:
+    """Fused fractal sum on the grid ``xs`` x ``ys`` -> (len(ys), len(xs)), all octaves
+    in one parallel pass; equal to ``fbm(xs[None, :], ys[:, None], ...)``."""
+    kind = _base(base, 2)
+    octaves, lacunarity, gain = _fractal_args(octaves, lacunarity, gain)
+    return _grid.fractal2_grid(_axis("xs", xs), _axis("ys", ys), _seed_table(seed), kind,
+                               _mode(mode), octaves, lacunarity, gain)
