@@ -37,6 +37,9 @@ def make_recipe(sketch, params, seed, size, fmt: str, frame: int | None = None) 
         "size": [int(size[0]), int(size[1])],
         "format": fmt,
     }
+    drawn = sorted(getattr(params, "drawn", ()))
+    if drawn:  # which values came from the token's hash: reproduce draws them again, the rest it pins
+        recipe["drawn"] = drawn
     if frame is not None:
         recipe["frame"] = frame
     return recipe

@@ -88,6 +88,7 @@ def _prepare(sketch: Sketch | str | Path, params, seed, size):
     if not isinstance(params, Params):
         params = sketch.resolve(params or {})
     seed = parse_seed(seed)
+    params = sketch.for_token(params, seed)  # varying parameters the user did not pin come from the hash
     size = parse_size(size) or sketch.default_size
     return sketch, params, seed, size
 

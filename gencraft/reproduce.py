@@ -47,7 +47,8 @@ def reproduce(path: str | Path, sketch_path: str | Path | None = None, write_to:
         reasons.append(f"gencraft version changed ({recipe.get('gencraft')} -> {__version__})")
     sketch = load_sketch(sk_path)
     try:
-        params = sketch.resolve(recipe.get("params", {}))
+        drawn = set(recipe.get("drawn", ()))  # drawn from the hash again, so the recipe comes out the same
+        params = sketch.resolve({k: v for k, v in recipe.get("params", {}).items() if k not in drawn})
     except UserError as exc:
         return Verdict(False, reasons + [f"parameters no longer valid: {exc}"], recipe)
     out_suffix = "." + recipe.get("format", "png")

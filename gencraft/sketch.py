@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from gencraft.errors import SketchError, UserError
-from gencraft.params import Param, Params, resolve
+from gencraft.params import Param, Params, declared_traits, draw_for_token, resolve
 
 _counter = itertools.count()
 DEFAULT_SIZE = (1200, 1200)
@@ -108,11 +108,21 @@ class Sketch:
 
     @property
     def has_features(self) -> bool:
-        return callable(getattr(self.module, "features", None))
+        """True when tokens have traits: a features() function or parameters declared with trait=."""
+        return callable(getattr(self.module, "features", None)) or any(p.trait for p in self.params.values())
+
+    @property
+    def varying(self) -> list[str]:
+        """Names of the parameters each token draws from its hash (unless pinned)."""
+        return [name for name, p in self.params.items() if p.varies]
 
     def resolve(self, *layers: Mapping[str, Any]) -> Params:
-        """Defaults, then each layer of overrides, validated."""
+        """Defaults, then each layer of overrides, validated; what the layers set is pinned."""
         return resolve(self.params, *layers)
+
+    def for_token(self, params: Params, seed) -> Params:
+        """The token's parameters: varying ones the user did not pin drawn from its hash."""
+        return draw_for_token(self.params, params, seed)
 
     def call_draw(self, canvas, rng, params: Params, t: float = 0.0, frame: int = 0) -> None:
         """Call the sketch's draw(); its exceptions become a SketchError naming file:line."""
@@ -133,14 +143,19 @@ class Sketch:
             raise err from exc
 
     def call_features(self, rng, params: Params) -> dict[str, Any]:
-        """The sketch's traits, checked to be a JSON-able {name: value} dict."""
-        if not self.has_features:
-            return {}
+        """The token's traits: those parameters declare (``trait=``), then features()'s.
+
+        Checked to be a JSON-able {name: value} dict; features() may override a
+        declared trait by returning the same name.
+        """
+        traits = declared_traits(self.params, params)
+        if not callable(getattr(self.module, "features", None)):
+            return check_traits(traits, self.path)
         try:
-            traits = self.module.features(rng, params)
+            own = self.module.features(rng, params)
         except Exception as exc:
             raise SketchError(sketch_frames_message(exc, self.path)) from exc
-        return check_traits(traits, self.path)
+        return {**traits, **check_traits(own, self.path)}
 
 
 def check_traits(traits: Any, path: Path) -> dict[str, Any]:

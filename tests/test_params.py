@@ -73,4 +73,5 @@ def test_declaration_mistakes_are_caught_at_definition():
 def test_describe_for_ui():
     d = declared()["density"].describe()
     assert d == {"name": "density", "kind": "float", "default": 0.5, "help": "", "min": 0.0, "max": 1.0,
+                 "varies": False, "variation": "fixed",
                  "step": 0.1}

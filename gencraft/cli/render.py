@@ -50,8 +50,9 @@ def info(file, as_json):
     click.echo(f"sketch    {sk.get('path')}  (sha256 {str(sk.get('sha256'))[:12]}…)")
     click.echo(f"seed      {recipe.get('seed')}")
     click.echo(f"size      {'x'.join(map(str, recipe.get('size', [])))}")
+    drawn = set(recipe.get("drawn", ()))
     for name, value in recipe.get("params", {}).items():
-        click.echo(f"  {name} = {json.dumps(value)}")
+        click.echo(f"  {name} = {json.dumps(value)}" + ("   (drawn from the hash)" if name in drawn else ""))
     for stage in recipe.get("stages", []):
         click.echo(f"stage     {json.dumps(stage, sort_keys=True)}")
 
@@ -83,3 +84,5 @@ def params_cmd(sketch, as_json):
     for d in described:
         rng = f"[{d['min']}, {d['max']}]" if "min" in d else (f"{d['options']}" if "options" in d else "")
         click.echo(f"{d['name']:<16} {d['kind']:<7} default {json.dumps(d['default']):<12} {rng}  {d['help']}")
+        trait = f"   trait {d['trait']!r}" if d.get("trait") else ""
+        click.echo(f"{'':<16} per token: {d['variation']}{trait}")

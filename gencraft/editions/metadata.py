@@ -57,8 +57,10 @@ def token_is_finished(out: Path, index: int, token_hash: str, identity: dict, fi
     recipe = meta.get("recipe") if isinstance(meta, dict) else None
     if not isinstance(recipe, dict) or meta.get("hash") != token_hash:
         return False
+    drawn = set(recipe.get("drawn", ()))
+    held = {k: v for k, v in (recipe.get("params") or {}).items() if k not in drawn}
     if (recipe.get("sketch", {}).get("sha256") != identity["sketch_sha256"]
-            or recipe.get("params") != identity["params"] or recipe.get("size") != identity["size"]):
+            or held != identity["params"] or recipe.get("size") != identity["size"]):
         return False
     return all((out / name).is_file() and (out / name).stat().st_size > 0 for name in files)
 

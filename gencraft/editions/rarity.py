@@ -80,11 +80,16 @@ def rarity(traits: list[dict], hashes: list[str] | None = None) -> dict:
         if tokens[i]["score"] != prev:
             rank, prev = pos, tokens[i]["score"]
         tokens[i]["rank"] = rank
-    combos = {_key(sorted(t.items())) for t in traits}
+    combos: dict = {}
+    for t in traits:
+        key = _key(sorted(t.items()))
+        combos.setdefault(key, [t, 0])[1] += 1
+    top = max(combos.values(), key=lambda entry: entry[1]) if combos else ({}, 0)
     return {
         "method": METHOD,
         "count": n,
         "unique_combinations": len(combos),
+        "top_combination": {"traits": dict(top[0]), "share": round(top[1] / n, 6) if n else 0.0},
         "entropy_bits": {k: round(v, 6) for k, v in entropy.items()},
         "traits": table,
         "tokens": tokens,

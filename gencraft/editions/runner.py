@@ -106,6 +106,11 @@ def parse_formats(text: str | tuple | list, sketch: Sketch) -> tuple[str, ...]:
     return formats
 
 
+def held_params(sk: Sketch, params: Params) -> dict:
+    """The values every token shares: all but the varying parameters the user left to the hash."""
+    return {k: v for k, v in params.items() if k in params.pinned or k not in sk.varying}
+
+
 def compute_traits(sk: Sketch, params: Params, hashes: list[str], progress: bool = False) -> list[dict]:
     """Every token's traits: ``features(parse_seed(hash).rng(), params)``, checked JSON-able."""
     from tqdm import tqdm
@@ -114,7 +119,8 @@ def compute_traits(sk: Sketch, params: Params, hashes: list[str], progress: bool
                file=sys.stderr, leave=False)
     out = []
     for h in bar:
-        traits = sk.call_features(parse_seed(h).rng(), params)
+        seed = parse_seed(h)
+        traits = sk.call_features(seed.rng(), sk.for_token(params, seed))
         for name, value in traits.items():
             if isinstance(value, float) and not math.isfinite(value):
                 raise UserError(f"{sk.path}: features() trait {name!r} is {value!r} for token hash {h}; "
@@ -216,7 +222,8 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
     hashes = edition_hashes(count, collection_seed, hashes_file)
     count = len(hashes)
     seed_used = None if hashes_file is not None else str(collection_seed)
-    man = _json_roundtrip(manifest(sk, params, size, formats, hashes, seed_used, base_uri))
+    held = held_params(sk, params)
+    man = _json_roundtrip(manifest(sk, held, size, formats, hashes, seed_used, base_uri))
     traits = compute_traits(sk, params, hashes, progress)  # features() errors surface before any write
     _check_out(out, man, force)
 
@@ -231,7 +238,7 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
     for sub in ("tokens", "thumbs", "token"):
         (out / sub).mkdir(exist_ok=True)
     missing = [i for i in range(count) if not token_is_finished(out, i, hashes[i], ident, expected[i])]
-    jobs = [TokenJob(i, hashes[i], str(sk.path), sk.source, dict(params), tuple(size), formats) for i in missing]
+    jobs = [TokenJob(i, hashes[i], str(sk.path), sk.source, held, tuple(size), formats) for i in missing]
     main_ext = "png" if "png" in formats else "svg"
 
     def metadata_text(i: int, recipe: dict) -> str:
@@ -295,7 +302,8 @@ def verify_tokens(out: Path, sk: Sketch, params: Params, size, formats, hashes: 
     picked = sorted(rng.sample(range(len(hashes)), min(k, len(hashes))))
     mismatches = []
     for i in picked:
-        res = render_token(TokenJob(i, hashes[i], str(sk.path), sk.source, dict(params), tuple(size), formats))
+        res = render_token(TokenJob(i, hashes[i], str(sk.path), sk.source, held_params(sk, params), tuple(size),
+                                    formats))
         res.files[f"tokens/{i}.json"] = metadata_text(i, res.recipe).encode("utf-8")
         for name, data in res.files.items():
             try:

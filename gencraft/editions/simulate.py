@@ -17,6 +17,8 @@ from gencraft.editions.rarity import display, format_table, rarity
 from gencraft.editions.runner import compute_traits
 
 RARE_SHARE = 0.01
+#: one trait combination held by more tokens than this reads as "they all look the same"
+COMMON_COMBINATION = 0.40
 
 
 @dataclass
@@ -54,10 +56,15 @@ class SimulationReport:
             if rare and len(rows) <= 20:
                 shown = ", ".join(f"{display(r['value'])} ({100 * r['share']:.2f}%)" for r in rare[:4])
                 out.append(f"trait {name!r}: rare values {shown}")
+        top = self.rarity.get("top_combination") or {}
+        if self.rarity["traits"] and top.get("share", 0) > COMMON_COMBINATION:
+            shown = ", ".join(f"{k}={display(v)}" for k, v in top["traits"].items())
+            out.append(f"{100 * top['share']:.0f}% of tokens share one trait combination ({shown})")
         return out
 
     def text(self) -> str:
-        lines = [f"simulated {self.count} tokens of {self.sketch} (collection seed {self.collection_seed})", "",
+        lines = [f"simulated {self.count} tokens of {self.sketch} (collection seed {self.collection_seed})",
+                 "",
                  format_table(self.rarity), ""]
         s = self.score_stats()
         if s and self.rarity["traits"]:

@@ -152,7 +152,8 @@ def render_job(cache: SketchCache, job: dict[str, Any]) -> dict[str, Any]:
     return {
         "image": image,
         "recipe": result.recipe,
-        "values": params.to_dict(),
+        "values": result.params.to_dict(),
+        "drawn": sorted(result.params.drawn),
         "overrides": kept,
         "dropped": dropped,
         "meta": describe_sketch(sketch),
