@@ -1,5 +1,6 @@
 """Shapes — flat shapes of one colour scattered on paper, without overlaps.
 
+A test fixture, not art: kept out of the gallery and the edition bar.
 A deliberately plain sketch with a categorical colour and a categorical shape:
 it is what `gencraft explore` is tested on ("red circles" must be found among
 6 colours x 5 shapes) and a small example of rejection sampling.

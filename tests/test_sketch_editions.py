@@ -1,0 +1,22 @@
+"""Every bundled art sketch is edition-ready: it passes the measured bar in tests/edition_bar.py."""
+import pytest
+
+from gencraft.sketch import load_sketch
+
+from .conftest import SKETCHES
+from .edition_bar import check
+
+ART = sorted(p.stem for p in SKETCHES.glob("*.py") if "fixture" not in load_sketch(p).description.lower())
+
+
+def test_fixtures_are_marked_and_art_is_most_of_the_library():
+    fixtures = sorted(p.stem for p in SKETCHES.glob("*.py")) 
+    assert "shapes" in fixtures and "shapes" not in ART
+    assert len(ART) >= 8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ART)
+def test_art_sketch_meets_the_edition_bar(name):
+    report = check(SKETCHES / f"{name}.py")
+    assert report.ok, report.problems
