@@ -10,9 +10,9 @@ Engines live in submodules (``gencraft.noise``, ``gencraft.lsystem``,
 __version__ = "0.1.0"
 
 from gencraft.params import Bool, Choice, Color, Colour, Float, Int  # noqa: E402
-from gencraft.draw.color import PALETTES, gradient, hsl, mix, palette, parse_color  # noqa: E402
+from gencraft.draw.color import PALETTES, Palette, colormap, gradient, hsl, mix, palette, parse_color  # noqa: E402
 
 __all__ = [
     "__version__", "Float", "Int", "Bool", "Choice", "Colour", "Color",
-    "palette", "PALETTES", "gradient", "mix", "hsl", "parse_color",
+    "palette", "Palette", "PALETTES", "gradient", "colormap", "mix", "hsl", "parse_color",
 ]

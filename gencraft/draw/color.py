@@ -158,18 +158,28 @@ def colormap(colors: Sequence[ColorLike], values: np.ndarray) -> np.ndarray:
 
 
 class Palette(tuple):
-    """A named list of colours with a background and an ink colour.
+    """A named list of colours with a background, an ink colour and optional weights.
 
-    ``palette[i]`` cycles, ``palette.pick(rng)`` chooses one, and
+    ``palette[i]`` cycles, ``palette.pick(rng)`` chooses one (by weight: a
+    curated palette is mostly a few colours with rare accents, as in Fidenza),
+    ``palette.indices(rng, n)`` draws n weighted indices at once, and
     ``palette.gradient(n)`` spreads the colours along an OKLab ramp.
     """
 
-    def __new__(cls, name: str, colors: Sequence[str], background: str, ink: str | None = None):
+    def __new__(cls, name: str, colors: Sequence[str], background: str, ink: str | None = None,
+                weights: Sequence[float] | None = None):
         self = super().__new__(cls, tuple(parse_color(c) for c in colors))
         self.name = name
         self.hex = list(colors)
         self.background = parse_color(background)
         self.ink = parse_color(ink) if ink else self[0]
+        if weights is not None:
+            w = np.asarray(weights, dtype=float)
+            if w.shape != (len(colors),) or (w < 0).any() or w.sum() <= 0:
+                raise ValueError(f"palette {name!r}: expected {len(colors)} weights >= 0, got {list(weights)!r}")
+            self.weights = w / w.sum()
+        else:
+            self.weights = np.full(len(colors), 1.0 / len(colors))
         return self
 
     def __getitem__(self, i):
@@ -178,7 +188,12 @@ class Palette(tuple):
         return tuple.__getitem__(self, int(i) % len(self))
 
     def pick(self, rng) -> tuple:
-        return self[int(rng.integers(len(self)))]
+        """One colour, chosen by the palette's weights."""
+        return self[int(self.indices(rng, 1)[0])]
+
+    def indices(self, rng, n: int) -> np.ndarray:
+        """n colour indices drawn by the palette's weights (one vectorised draw)."""
+        return rng.choice(len(self), size=n, p=self.weights)
 
     def gradient(self, n: int) -> np.ndarray:
         return gradient(self.hex, n)
