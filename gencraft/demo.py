@@ -35,26 +35,44 @@ def gencraft(*args: str) -> subprocess.CompletedProcess:
     return proc
 
 
+#: the gallery's running order, chosen for quality and rhythm (light and dark pieces alternate);
+#: sketches not listed follow in name order, fixtures are left out
+ORDER = ["flow", "subdivision", "truchet", "reaction", "attractor", "packing", "watercolour", "contours",
+         "growth", "garden", "marble", "stipple", "abop", "loop"]
+STRIP = 8            # tokens per sketch in the gallery
+STRIP_SIZE = "720x720"
+
+
+def art_sketches() -> list[Path]:
+    """The bundled art sketches in gallery order (a sketch whose docstring says 'fixture' is not art)."""
+    from gencraft.sketch import load_sketch
+
+    paths = {p.stem: p for p in SKETCHES.glob("*.py") if "fixture" not in load_sketch(p).description.lower()}
+    ranked = [n for n in ORDER if n in paths] + sorted(n for n in paths if n not in ORDER)
+    return [paths[n] for n in ranked]
+
+
 def render_sketches() -> list[dict]:
-    """Every sketch in sketches/ at its default size; animated ones also as GIF."""
+    """A strip of tokens per art sketch: each a small edition, so traits and thumbnails come with it."""
+    from gencraft.sketch import load_sketch
+
     out = GALLERY / "sketches"
     out.mkdir(parents=True, exist_ok=True)
     items = []
-    sys.path.insert(0, str(ROOT))
-    from gencraft.sketch import load_sketch
-
-    for path in sorted(SKETCHES.glob("*.py")):
+    for path in art_sketches():
         sketch = load_sketch(path)
-        png = out / f"{path.stem}.png"
-        gencraft("render", path.relative_to(ROOT), "--seed", "1", "-o", png.relative_to(ROOT))
-        item = {"name": path.stem, "title": sketch.title, "image": f"sketches/{png.name}",
-                "doc": sketch.description.split("\n\n")[0]}
-        if sketch.animated:
-            gif = out / f"{path.stem}.gif"
-            gencraft("render", path.relative_to(ROOT), "--seed", "1", "--size", "480x480",
-                     "-o", gif.relative_to(ROOT))
-            item["animation"] = f"sketches/{gif.name}"
-        items.append(item)
+        folder = out / path.stem
+        gencraft("edition", path.relative_to(ROOT), "--count", str(STRIP), "--collection-seed", "gencraft-gallery",
+                 "--size", STRIP_SIZE, "--out", folder.relative_to(ROOT), "--workers", "2")
+        tokens = []
+        for i in range(STRIP):
+            meta = json.loads((folder / "tokens" / f"{i}.json").read_text())
+            traits = ", ".join(str(a["value"]) for a in meta.get("attributes", []))
+            full = f"tokens/{i}.gif" if sketch.animated else f"tokens/{i}.png"
+            tokens.append({"thumb": f"sketches/{path.stem}/thumbs/{i}.jpg",
+                           "full": f"sketches/{path.stem}/{full}", "traits": traits})
+        items.append({"name": path.stem, "title": sketch.title, "doc": sketch.description.split("\n\n")[0],
+                      "tokens": tokens, "edition": f"sketches/{path.stem}/index.html"})
     return items
 
 
@@ -80,27 +98,37 @@ def run_compare() -> dict:
 
 
 def write_index(sketches: list[dict], edition: dict, explore: dict, compare: dict) -> Path:
-    cards = "\n".join(
-        f'<figure><a href="{html.escape(s.get("animation", s["image"]))}">'
-        f'<img src="{html.escape(s.get("animation", s["image"]))}" alt="{html.escape(s["title"])}"></a>'
-        f'<figcaption><b>{html.escape(s["title"])}</b> <code>sketches/{s["name"]}.py</code>'
-        f'<br>{html.escape(s["doc"])}</figcaption></figure>'
-        for s in sketches
-    )
+    def strip(item: dict) -> str:
+        cells = "".join(
+            f'<a class="token" href="{html.escape(t["full"])}"><img loading="lazy" src="{html.escape(t["thumb"])}" '
+            f'alt="{html.escape(item["title"])}, {html.escape(t["traits"])}"><span>{html.escape(t["traits"])}</span></a>'
+            for t in item["tokens"])
+        return (f'<section class="piece"><h3>{html.escape(item["title"])} <code>sketches/{item["name"]}.py</code>'
+                f' <a href="{html.escape(item["edition"])}">edition view</a></h3>'
+                f'<p>{html.escape(item["doc"])}</p><div class="strip">{cells}</div></section>')
+
+    cards = "\n".join(strip(item) for item in sketches)
     explore_files = sorted(p.name for p in (GALLERY / "explore").glob("*.png"))
     explore_imgs = "".join(f'<a href="explore/{n}"><img class="small" src="explore/{n}"></a>' for n in explore_files[:8])
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>gencraft gallery</title>
 <style>
 body{{background:#15141a;color:#e9e4da;font:15px/1.5 system-ui,sans-serif;margin:0;padding:32px 48px}}
 h1{{font-weight:600;letter-spacing:.02em}} h2{{margin-top:48px;border-bottom:1px solid #333;padding-bottom:6px}}
-.grid{{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:28px}}
-figure{{margin:0}} img{{width:100%;border-radius:4px;background:#222}} img.small{{width:180px;margin:4px}}
-figcaption{{font-size:13px;color:#b9b3a8;margin-top:6px}} a{{color:#f2b880}} code{{color:#8fd3c8}}
+.piece{{margin:40px 0}} .piece h3{{font-weight:500;margin:0 0 4px}} .piece h3 a{{font-size:13px;margin-left:10px}}
+.piece p{{color:#b9b3a8;max-width:70em;margin:0 0 12px;font-size:14px}}
+.strip{{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:14px}}
+.token{{display:block;background:#2a2830;padding:8px;border-radius:3px;text-decoration:none}}
+.token img{{width:100%;aspect-ratio:1;object-fit:contain;display:block;background:#2a2830}}
+.token span{{display:block;font-size:11px;color:#9d978c;margin-top:6px;line-height:1.3}}
+img{{max-width:100%;border-radius:4px}} img.small{{width:180px;margin:4px}}
+a{{color:#f2b880}} code{{color:#8fd3c8}}
 </style></head><body>
 <h1>gencraft gallery</h1>
 <p>Rule-based sketches beside learned models. Every image carries its recipe:
 <code>gencraft info FILE</code> prints it and <code>gencraft reproduce FILE</code> re-renders it byte for byte.</p>
-<h2>Sketches</h2><div class="grid">{cards}</div>
+<h2>Sketches</h2><p>Eight tokens of each bundled sketch, each drawn from its own hash: palette, scale,
+composition and rare features vary; click a token for the full image, or an edition view for its traits.</p>
+{cards}
 <h2>Edition</h2><p>16 tokens of <code>{edition['sketch']}</code> from the collection seed
 <code>gencraft-demo</code>: <a href="{edition['gallery']}">browse the edition gallery</a>
 (metadata, rarity table, contact sheet and QA report are in <code>edition/</code>).</p>

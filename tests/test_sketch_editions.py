@@ -10,7 +10,7 @@ ART = sorted(p.stem for p in SKETCHES.glob("*.py") if "fixture" not in load_sket
 
 
 def test_fixtures_are_marked_and_art_is_most_of_the_library():
-    fixtures = sorted(p.stem for p in SKETCHES.glob("*.py")) 
+    fixtures = sorted(p.stem for p in SKETCHES.glob("*.py"))
     assert "shapes" in fixtures and "shapes" not in ART
     assert len(ART) >= 8
 
@@ -20,3 +20,12 @@ def test_fixtures_are_marked_and_art_is_most_of_the_library():
 def test_art_sketch_meets_the_edition_bar(name):
     report = check(SKETCHES / f"{name}.py")
     assert report.ok, report.problems
+
+
+def test_gallery_shows_art_only_in_the_curated_order():
+    from gencraft.demo import ORDER, art_sketches
+
+    names = [p.stem for p in art_sketches()]
+    assert "shapes" not in names and sorted(names) == sorted(ART)
+    listed = [n for n in names if n in ORDER]
+    assert listed == sorted(listed, key=ORDER.index) and names[:len(listed)] == listed

@@ -29,7 +29,8 @@ def contact_sheet(images: Sequence[np.ndarray], captions: Sequence[str] | None =
     """Lay `images` out in a grid, each scaled to fit `cell`, captioned underneath.
 
     images: (H, W, 3|4) uint8 arrays (sizes may differ; each keeps its aspect).
-    captions: one string per image (or None); long captions are cut with an ellipsis.
+    captions: one string per image (or None); "\n" starts a second, muted line; long lines
+    are cut with an ellipsis.
     columns: default is a near-square grid. cell: (width, height) box per image,
     default the largest image's size capped at 256 px.
     title/subtitle: a heading above the grid. card: a colour filled behind each
@@ -54,7 +55,8 @@ def contact_sheet(images: Sequence[np.ndarray], captions: Sequence[str] | None =
     elif isinstance(cell, int):
         cell = (cell, cell)
     cw, ch = int(cell[0]), int(cell[1])
-    caption_h = int(round(font_size * 1.6)) if captions is not None else 0
+    lines = max((str(c).count("\n") + 1 for c in captions if c), default=1) if captions is not None else 0
+    caption_h = int(round(font_size * (0.3 + 1.3 * lines))) if captions is not None else 0
     title_h = int(round(font_size * 2.2)) if title else 0
     title_h += int(round(font_size * 1.6)) if title and subtitle else 0
     width = cols * cw + (cols + 1) * pad
@@ -79,8 +81,10 @@ def contact_sheet(images: Sequence[np.ndarray], captions: Sequence[str] | None =
             im = np.concatenate([im, np.full((h, w, 1), 255, np.uint8)], axis=2)
         canvas.image(im, x0 + (cw - dw) / 2, y0 + (ch - dh) / 2, width=dw, height=dh)
         if captions is not None and captions[k]:
-            text = fit_text(canvas, str(captions[k]), cw, font_size)
-            canvas.fill(ink).text(x0 + cw / 2, y0 + ch + font_size * 1.2, text, size=font_size, align="center")
+            for row, line in enumerate(str(captions[k]).split("\n")):
+                text = fit_text(canvas, line, cw, font_size)
+                canvas.fill(ink, alpha=1.0 if row == 0 else 0.6).text(
+                    x0 + cw / 2, y0 + ch + font_size * (1.2 + 1.3 * row), text, size=font_size, align="center")
         if k in flagged:
             canvas.no_fill().stroke(flag_color, width=3).rect(x0 + 1.5, y0 + 1.5, cw - 3, ch - 3)
     return canvas.to_array()
@@ -112,13 +116,13 @@ def sheet_names(count: int) -> list[str]:
 
 
 def edition_sheets(thumbs: list[Path], title: str, ranks: Sequence[int] | None = None,
-                   flagged: set[int] | None = None) -> dict[str, bytes]:
+                   flagged: set[int] | None = None, traits: Sequence[str] | None = None) -> dict[str, bytes]:
     """{file name: PNG bytes}: an edition's thumbnails on dark numbered sheets.
 
     Built from the thumbnail files alone, so a resumed edition gets the same
     sheet bytes as one rendered in one go. Each token is captioned with its
-    number (and its rarity rank when `ranks` is given); QA-flagged tokens are
-    outlined.
+    traits (one short line per token, when given) above its number and rarity
+    rank; QA-flagged tokens are outlined.
     """
     from PIL import Image
 
@@ -134,7 +138,8 @@ def edition_sheets(thumbs: list[Path], title: str, ranks: Sequence[int] | None =
             with Image.open(path) as img:
                 images.append(np.asarray(img.convert("RGB")))
             index = first + j
-            captions.append(f"#{index}" + (f"  ·  rank {ranks[index]}" if ranks is not None else ""))
+            number = f"#{index}" + (f"  ·  rank {ranks[index]}" if ranks is not None else "")
+            captions.append(f"{traits[index]}\n{number}" if traits and traits[index] else number)
         sheet = contact_sheet(images, captions, columns=min(16, math.ceil(math.sqrt(len(chunk)))),
                               cell=EDITION_CELL, pad=14, background="#15161a", ink="#dededa", card="#202228",
                               font_size=13.0, title=title,

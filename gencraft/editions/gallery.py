@@ -25,6 +25,8 @@ def _e(value) -> str:
 def _filters(table: dict) -> str:
     groups = []
     for t, (name, rows) in enumerate(table.items()):
+        if len(rows) < 2:  # a trait every token shares filters nothing
+            continue
         items = "\n".join(
             f'      <label><input type="checkbox" data-trait="{t}" value="{v}">'
             f'<span class="v">{_e(display(r["value"]))}</span><span class="n">{r["count"]}</span></label>'

@@ -12,10 +12,12 @@ Two tokens are flagged when *both* Hamming distances are <= the threshold
 (default 6 of 64 bits), which keeps false alarms low for a sketch whose
 tokens share a composition. Identical renders have distance 0.
 
-Outliers: "nearly blank" renders (>= 99.5 % of pixels within 12 levels of the
-median colour), and, for editions of 8 or more, tokens whose brightness,
-contrast or ink coverage lies more than 5 robust standard deviations
-(median/MAD) from the edition's.
+Flagged as broken: "nearly blank" renders (>= 99.5 % of pixels within 12
+levels of the median colour), and, for editions of 8 or more, tokens with far
+less ink than their siblings (coverage under a quarter of the edition's median
+and more than 5 robust standard deviations below it). Brightness and contrast
+are reported per token but never flagged: an edition whose palette comes from
+the hash has light and dark tokens on purpose.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ DUPLICATE_BITS = 6
 BLANK_TOLERANCE = 12
 BLANK_SHARE = 0.995
 OUTLIER_Z = 5.0
+SPARSE_SHARE = 0.25
 
 
 def _grey(img, w: int, h: int) -> np.ndarray:
@@ -107,20 +110,19 @@ def analyse(thumbs: list[Path], threshold: int = DUPLICATE_BITS) -> dict:
     for i, s in enumerate(stats):
         if s["blank"]:
             outliers.setdefault(i, []).append("nearly blank")
-    if n >= 8:
-        for key in ("brightness", "contrast", "coverage"):
-            v = np.array([s[key] for s in stats])
-            med = np.median(v)
-            mad = np.median(np.abs(v - med)) * 1.4826
-            if mad < 1e-9:
-                continue
-            for i in np.nonzero(np.abs(v - med) / mad > OUTLIER_Z)[0]:
-                direction = "high" if v[i] > med else "low"
-                outliers.setdefault(int(i), []).append(f"{key} unusually {direction} ({v[i]:.3g} vs median {med:.3g})")
+    if n >= 8:  # judged within the edition's own spread: a token with far less ink than its siblings
+        cov = np.array([st["coverage"] for st in stats])
+        med = float(np.median(cov))
+        mad = float(np.median(np.abs(cov - med))) * 1.4826
+        for i in np.nonzero((cov < med - OUTLIER_Z * mad) & (cov < SPARSE_SHARE * med))[0]:
+            if not stats[i]["blank"]:
+                outliers.setdefault(int(i), []).append(
+                    f"far less ink than its siblings ({100 * cov[i]:.1f}% of pixels vs median {100 * med:.1f}%)")
     return {
         "method": {"near_duplicate": f"dHash and pHash (64-bit) both within {threshold} bits",
                    "blank": f">= {BLANK_SHARE:.1%} of pixels within {BLANK_TOLERANCE} levels of the median colour",
-                   "outlier": f"brightness/contrast/coverage more than {OUTLIER_Z:g} robust SDs from the median"},
+                   "sparse": f"ink coverage under {SPARSE_SHARE:.0%} of the edition's median and more than "
+                             f"{OUTLIER_Z:g} robust SDs below it"},
         "count": n,
         "near_duplicates": dup,
         "outliers": [{"token_id": i, "reasons": r} for i, r in sorted(outliers.items())],

@@ -288,7 +288,9 @@ def finish_edition(out: Path, man: dict, traits: list[dict], main_ext: str, anim
         "rarity.csv": rarity.rarity_csv(rar, traits),
         "qa.json": dumps(report),
     }
-    files.update(contact.edition_sheets(thumbs, man["title"], ranks, flagged))
+    varying = [name for name, rows in rar["traits"].items() if len(rows) > 1]  # constant traits say nothing
+    captions = [" · ".join(rarity.display(t.get(name)) for name in varying) for t in traits]
+    files.update(contact.edition_sheets(thumbs, man["title"], ranks, flagged, captions))
     files.update(gallery.build_gallery(man, traits, rar, report, contact.sheet_names(count), main_ext, animated))
     for name, data in files.items():
         write_if_changed(out / name, data)
