@@ -414,3 +414,36 @@ def test_cli_serves_on_loopback_and_stops_on_ctrl_c(write_sketch, tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+VARYING_RINGS = '''"""Rings with a palette from the hash."""
+from gencraft import Choice, Int
+
+tone = Choice("ink", ["ink", "sea", "ember", "moss"], weights=[1, 1, 1, 1], help="colour")
+rings = Int(6, 2, 30, help="how many rings")
+
+def draw(c, rng, p):
+    c.background("#ffffff")
+    col = {"ink": "#111111", "sea": "#0b3954", "ember": "#e4572e", "moss": "#5b8c3a"}[p.tone]
+    c.no_fill().stroke(col, width=2)
+    for k in range(p.rings):
+        c.circle(c.width / 2, c.height / 2, 3 + 4 * k)
+'''
+
+
+def test_live_shows_drawn_values_and_neighbour_seeds_draw_their_own(write_sketch, tmp_path):
+    path = write_sketch(VARYING_RINGS)
+    session = LiveSession(path, out_dir=tmp_path / "out", timeout=30, watch=False)
+    with RunningServer(session) as server:
+        client = httpx.Client(base_url=server.url, timeout=30)
+        wait_for(lambda: session.current is not None)
+        state = client.get("/api/state").json()
+        assert state["drawn"] == ["tone"]
+        grid = client.post("/api/grid", json={"mode": "seeds", "rows": 2, "cols": 3}).json()
+        assert all("tone" not in c["overrides"] for c in grid["cells"])  # each neighbour draws its own palette
+        client.post("/api/render", json={"set": {"tone": "moss"}})  # pinning: the page's "hash" button
+        wait_for(lambda: session.overrides.get("tone") == "moss" and session.values.get("tone") == "moss")
+        wait_for(lambda: session.drawn == [])
+        grid = client.post("/api/grid", json={"mode": "seeds", "rows": 1, "cols": 2}).json()
+        assert all(c["overrides"]["tone"] == "moss" for c in grid["cells"])
+        client.close()

@@ -109,6 +109,7 @@ class LiveSession:
         self.instance = secrets.token_hex(6)  # a restarted server numbers its renders from 1 again
         self.meta: dict | None = None
         self.values: dict[str, Any] = {}
+        self.drawn: list[str] = []  # parameters whose current value came from the seed's hash
         self.error: dict | None = None
         self.busy = False
         self.current: RenderRecord | None = None
@@ -199,10 +200,11 @@ class LiveSession:
                 self.renders.popitem(last=False)
             self.current = record
             self.meta, self.values, self.error = payload["meta"], payload["values"], None
+            self.drawn = payload.get("drawn", [])
             for name in payload["dropped"]:
                 self.overrides.pop(name, None)
             self.hub.publish("render", {**record.summary(), "meta": record.meta, "overrides": self.overrides,
-                                        "dropped": payload["dropped"]})
+                                        "drawn": self.drawn, "dropped": payload["dropped"]})
             if self.scorer is not None:
                 asyncio.ensure_future(self._score_render(record))
         else:
@@ -222,7 +224,11 @@ class LiveSession:
             raise UserError("the sketch has not rendered yet; fix it first, then ask for variants")
         if not (1 <= rows <= 6 and 1 <= cols <= 6):
             raise UserError(f"grid {rows}x{cols}: expected 1 to 6 rows and columns")
-        cells = grid_cells(mode, rows * cols, self.seed, self.values, self.meta["params"], set(locked), lock_seed)
+        if mode == "seeds":  # neighbours keep what is pinned or locked; the rest each seed draws itself
+            held = {**{k: v for k, v in self.values.items() if k in set(locked)}, **self.overrides}
+        else:
+            held = self.values
+        cells = grid_cells(mode, rows * cols, self.seed, held, self.meta["params"], set(locked), lock_seed)
         gid = next(self._ids)
         self.grid = {"id": gid, "mode": mode, "rows": rows, "cols": cols, "cells": cells,
                      "thumbs": [None] * len(cells)}
@@ -306,6 +312,7 @@ class LiveSession:
             "sketch": str(self.sketch_path),
             "meta": self.meta,
             "values": self.values,
+            "drawn": self.drawn,
             "overrides": self.overrides,
             "seed": self.seed,
             "render": self.current.summary() if self.current else None,

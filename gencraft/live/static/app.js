@@ -4,7 +4,7 @@
 
 const $ = (sel) => document.querySelector(sel);
 const S = {
-  meta: null, sig: "", values: {}, overrides: {}, seed: "0",
+  meta: null, sig: "", values: {}, overrides: {}, drawn: [], seed: "0",
   render: null, frames: [], frame: 0, playing: true, timer: null,
   grid: null, active: null, prompt: null, instance: null,
   locked: new Set(JSON.parse(localStorage.getItem("gencraft-live-locks") || "[]")),
@@ -84,7 +84,7 @@ function buildControls(params) {
     row.className = "param";
     row.dataset.name = d.name;
     row.innerHTML = `<div class="top"><span class="name" title="double-click: back to default">${d.name}</span>
-      <span class="value"></span><button class="lock" title="lock for random variants">${LOCK_SVG}</button></div>`;
+      <span class="value"></span>${d.varies ? '<button class="hash" title="drawn from the seed\'s hash: click to pin this value">hash</button>' : ""}<button class="lock" title="lock for random variants">${LOCK_SVG}</button></div>`;
     const valueEl = row.querySelector(".value");
     const lock = row.querySelector(".lock");
     lock.classList.toggle("on", S.locked.has(d.name));
@@ -92,6 +92,16 @@ function buildControls(params) {
       S.locked.has(d.name) ? S.locked.delete(d.name) : S.locked.add(d.name);
       lock.classList.toggle("on", S.locked.has(d.name));
       localStorage.setItem("gencraft-live-locks", JSON.stringify([...S.locked]));
+    };
+    const hashBtn = row.querySelector(".hash");
+    if (hashBtn) hashBtn.onclick = () => {
+      // fx(lens)-style lock: a drawn value pinned stays when the seed changes; a pinned one goes back to the hash
+      if (d.name in S.overrides) {
+        delete S.overrides[d.name]; markModified();
+        api("/api/render", { unset: [d.name] }).catch((e) => toast(e.message, true));
+      } else if (d.name in S.values) {
+        sendSet(d.name, S.values[d.name]); flush(); markModified();
+      }
     };
     row.querySelector(".name").ondblclick = () => {
       delete S.overrides[d.name]; markModified();
@@ -162,7 +172,15 @@ function showValues(values) {
 
 function markModified() {
   for (const row of document.querySelectorAll("#controls .param")) {
-    row.classList.toggle("modified", row.dataset.name in S.overrides);
+    const name = row.dataset.name;
+    row.classList.toggle("modified", name in S.overrides);
+    row.classList.toggle("drawn", S.drawn.includes(name) && !(name in S.overrides));
+    const hashBtn = row.querySelector(".hash");
+    if (hashBtn) {
+      const pinned = name in S.overrides;
+      hashBtn.textContent = pinned ? "pinned" : "hash";
+      hashBtn.title = pinned ? "pinned: click to draw it from the hash again" : "drawn from the seed's hash: click to pin this value";
+    }
   }
 }
 
@@ -384,7 +402,7 @@ function applyState(st) {
     S.instance = st.instance; shownId = 0; S.render = null; S.grid = null; S.sig = "";
     $("#grid").innerHTML = "";
   }
-  S.seed = st.seed; S.overrides = st.overrides || {}; S.prompt = st.prompt;
+  S.seed = st.seed; S.overrides = st.overrides || {}; S.prompt = st.prompt; S.drawn = st.drawn || [];
   $("#seed").value = st.seed;
   $("#outdir").textContent = `saves go to ${st.out_dir}`;
   if (st.prompt) { $("#prompt-box").hidden = false; $("#prompt-text").textContent = `“${st.prompt}”`; }
@@ -402,7 +420,7 @@ function connect() {
   on("busy", (b) => { if (b.busy) setStatus("busy", "rendering…"); else if ($("#overlay").hidden) setStatus("ok", "ready"); });
   on("render", (r) => {
     adoptMeta(r.meta);
-    S.values = r.values; S.overrides = r.overrides || S.overrides;
+    S.values = r.values; S.overrides = r.overrides || S.overrides; S.drawn = r.drawn || [];
     showValues(r.values);
     showRender(r);
     showError(null);
