@@ -20,7 +20,10 @@ def test_readme_sketch_renders(tmp_path):
     assert list(sketch.params) == ["count", "radius", "colours"]
     r = render(sketch, {"count": 50}, seed=3, size=(200, 200))
     assert len(np.unique(r.rgba.reshape(-1, 4), axis=0)) > 10  # circles were drawn
-    assert sketch.call_features(None, sketch.resolve()) == {"Palette": "riso", "Crowd": "sparse"}
+    assert sketch.varying == ["count", "radius", "colours"]
+    token = sketch.for_token(sketch.resolve({"count": 900}), 3)
+    traits = sketch.call_features(r.seed.rng(), token)
+    assert traits["Crowd"] == "dense" and traits["Palette"] in ("riso", "dusk", "sea") and traits["Halo"] in ("yes", "no")
 
 
 def test_tour_commands_and_options_exist():
