@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import os
 import random
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -42,7 +41,6 @@ from gencraft.editions.metadata import (MANIFEST, difference, dumps, identity, m
 from gencraft.editions.token import TokenJob, TokenOutput, render_token, token_files
 
 FORMATS = ("png", "svg", "gif", "mp4")
-_TOKEN_FILE = re.compile(r"^(\d+)\.(png|svg|gif|mp4|json|jpg|html)$")
 
 
 @dataclass
@@ -150,23 +148,30 @@ def _clean_partials(out: Path) -> None:
                 p.unlink(missing_ok=True)
 
 
-def _remove_stale(out: Path, count: int, wanted: set[str]) -> None:
-    """With --force: drop token files of the previous edition this one does not have."""
-    for sub in ("tokens", "thumbs", "token"):
-        folder = out / sub
-        if not folder.is_dir():
-            continue
-        for p in folder.iterdir():
-            m = _TOKEN_FILE.match(p.name)
-            if m and p.is_file():
-                rel = f"{sub}/{p.name}"
-                if int(m.group(1)) >= count or (sub != "token" and rel not in wanted
-                                                 and not rel.endswith(".json")):
-                    p.unlink()
-    keep = set(contact.sheet_names(count))
-    for p in out.glob("contact*.png"):
-        if p.name not in keep:
-            p.unlink()
+#: files every finished edition writes beside its tokens
+EDITION_FILES = ("edition.json", "rarity.json", "rarity.csv", "qa.json", "index.html", "gallery.css", "gallery.js")
+
+
+def edition_files(man: dict) -> set[str]:
+    """Every file an edition with manifest `man` writes (relative paths): all --force may replace."""
+    count, formats, animated = int(man.get("count") or 0), man.get("formats") or ["png"], bool(man.get("animated"))
+    files = set(EDITION_FILES) | set(contact.sheet_names(count))
+    for i in range(count):
+        files.update(token_files(i, formats, animated))
+        files.update({f"tokens/{i}.json", f"token/{i}.html"})
+    return files
+
+
+def _remove_stale(out: Path, old: dict, new: dict) -> None:
+    """With --force: remove the previous edition's files that this one does not write.
+
+    Only files the previous manifest lists are candidates: anything else in the
+    folder (a user's notes, their own renders) is never touched.
+    """
+    for rel in sorted(edition_files(old) - edition_files(new)):
+        path = out / rel
+        if path.is_file():
+            path.unlink()
 
 
 def _check_out(out: Path, new_manifest: dict, force: bool) -> None:
@@ -174,14 +179,14 @@ def _check_out(out: Path, new_manifest: dict, force: bool) -> None:
         raise UserError(f"--out {str(out)!r} is a file; expected a folder for the edition")
     old = read_manifest(out) if out.is_dir() else None
     if old is None:
-        if out.is_dir() and any(p for p in out.iterdir() if not p.name.startswith(".")) and not force:
+        if out.is_dir() and any(p for p in out.iterdir() if not p.name.startswith(".")):
             raise UserError(f"output folder {str(out)!r} is not empty and holds no gencraft edition; "
-                            "choose an empty or new folder (or --force to write into it)")
+                            "choose an empty or new folder (gencraft never writes over files it did not make)")
         return
     if old == {}:
-        reason = "an unreadable edition.json"
-    else:
-        reason = difference(old, new_manifest)
+        raise UserError(f"output folder {str(out)!r} has an unreadable edition.json, so gencraft cannot tell its "
+                        "files from yours; choose a new --out, or repair or remove edition.json")
+    reason = difference(old, new_manifest)
     if reason and not force:
         raise UserError(f"output folder {str(out)!r} holds a different edition ({reason}); "
                         "use a new --out, or --force to replace it")
@@ -226,14 +231,15 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
     man = _json_roundtrip(manifest(sk, held, size, formats, hashes, seed_used, base_uri))
     traits = compute_traits(sk, params, hashes, progress)  # features() errors surface before any write
     _check_out(out, man, force)
+    previous = read_manifest(out) if out.is_dir() else None
 
     # -- writing starts here --
     out.mkdir(parents=True, exist_ok=True)
     _clean_partials(out)
     ident = identity(man)
     expected = {i: token_files(i, formats, sk.animated) for i in range(count)}
-    if force:
-        _remove_stale(out, count, {f for files in expected.values() for f in files})
+    if force and previous:
+        _remove_stale(out, previous, man)
     write_if_changed(out / MANIFEST, dumps(man))  # first, so a killed run is recognised when resumed
     for sub in ("tokens", "thumbs", "token"):
         (out / sub).mkdir(exist_ok=True)

@@ -1,0 +1,74 @@
+"""Hardening: never delete a user's files, never run untrusted code by surprise, bounded time and memory."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from gencraft.errors import UserError
+
+DOTS = '''"""Dots."""
+from gencraft import Int
+n = Int(5, 1, 50, help="dots")
+def draw(c, rng, p):
+    c.background("#f4efe6")
+    c.fill("#222")
+    for _ in range(p.n):
+        c.circle(*rng.uniform(0, c.width, 2), 3)
+def features(rng, p):
+    return {"N": p.n}
+'''
+
+
+# -- 1. edition --force touches only what an edition's manifest lists ------------------------------
+
+def test_force_into_a_folder_that_is_not_an_edition_is_refused_and_deletes_nothing(write_sketch, tmp_path):
+    from gencraft.editions import make_edition
+
+    sketch = write_sketch(DOTS)
+    out = tmp_path / "mine"
+    user_files = ["contact.png", "contact-02.png", "tokens/7.png", "tokens/7.json", "thumbs/5.jpg", "index.html",
+                  "rarity.csv"]
+    for rel in user_files:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(f"the user's own {rel}")
+    with pytest.raises(UserError, match="holds no gencraft edition") as err:
+        make_edition(sketch, out, 3, collection_seed=1, workers=1, progress=False, force=True)
+    assert "--force" not in str(err.value)
+    for rel in user_files:
+        assert (out / rel).read_text() == f"the user's own {rel}"
+
+
+def test_force_replaces_only_the_previous_editions_files(write_sketch, tmp_path):
+    from gencraft.editions import make_edition
+
+    sketch = write_sketch(DOTS)
+    out = tmp_path / "ed"
+    make_edition(sketch, out, 6, collection_seed=1, size=(32, 32), workers=1, progress=False)
+    (out / "notes.txt").write_text("mine")
+    (out / "tokens" / "17.png").write_text("mine too")
+    (out / "thumbs" / "cover.jpg").write_text("and mine")
+    make_edition(sketch, out, 3, collection_seed=2, size=(32, 32), workers=1, progress=False, force=True)
+    assert not (out / "tokens" / "5.png").exists() and not (out / "token" / "5.html").exists()
+    assert not (out / "tokens" / "4.json").exists() and not (out / "thumbs" / "3.jpg").exists()
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "tokens" / "17.png").read_text() == "mine too"
+    assert (out / "thumbs" / "cover.jpg").read_text() == "and mine"
+    assert json.loads((out / "edition.json").read_text())["count"] == 3
+
+
+def test_unreadable_manifest_is_refused_even_with_force(write_sketch, tmp_path):
+    from gencraft.editions import make_edition
+
+    sketch = write_sketch(DOTS)
+    out = tmp_path / "ed"
+    out.mkdir()
+    (out / "edition.json").write_text("{not json")
+    (out / "index.html").write_text("mine")
+    with pytest.raises(UserError, match="unreadable edition.json"):
+        make_edition(sketch, out, 2, collection_seed=1, workers=1, progress=False, force=True)
+    assert (out / "index.html").read_text() == "mine"
