@@ -3,6 +3,12 @@
 When they don't, say why: the sketch file is gone or its source changed since
 the render, the gencraft version differs, the parameters are no longer valid,
 or — with everything equal — the sketch itself is not deterministic.
+
+An image's recipe is untrusted data: it names a Python file, and reproducing
+means executing it. So the file is executed only when its sha256 equals the
+one in the recipe — it is then exactly the code that made the image — unless
+the user says otherwise with ``allow_changed=True`` (``--allow-changed``).
+Otherwise reproduce stops before running anything.
 """
 from __future__ import annotations
 
@@ -29,8 +35,13 @@ class Verdict:
         return "not reproduced: " + "; ".join(self.reasons)
 
 
-def reproduce(path: str | Path, sketch_path: str | Path | None = None, write_to: str | Path | None = None) -> Verdict:
-    """Re-render the image at `path` from its embedded recipe and compare bytes."""
+def reproduce(path: str | Path, sketch_path: str | Path | None = None, write_to: str | Path | None = None,
+              allow_changed: bool = False) -> Verdict:
+    """Re-render the image at `path` from its embedded recipe and compare bytes.
+
+    Raises UserError, before executing anything, when the sketch's source
+    differs from the recipe's sha256 and `allow_changed` is false.
+    """
     path = Path(path)
     recipe = read_recipe(path)
     if recipe.get("stages"):
@@ -42,6 +53,9 @@ def reproduce(path: str | Path, sketch_path: str | Path | None = None, write_to:
         raise UserError(f"sketch {str(sk_path)!r} named in the recipe does not exist (pass --sketch PATH)")
     source = sk_path.read_bytes()
     if hashlib.sha256(source).hexdigest() != recipe["sketch"]["sha256"]:
+        if not allow_changed:
+            raise UserError(f"{str(sk_path)!r} is not the sketch that made {str(path)!r} (its sha256 differs from the "
+                            "recipe's), so it was not run; pass --allow-changed to run it anyway")
         reasons.append(f"sketch source changed since the render ({sk_path} sha256 differs)")
     if recipe.get("gencraft") != __version__:
         reasons.append(f"gencraft version changed ({recipe.get('gencraft')} -> {__version__})")

@@ -27,6 +27,8 @@ def test_render_info_reproduce(run_cli, write_sketch, tmp_path):
     assert rep.returncode == 0 and "byte-identical" in rep.stdout
     sk.write_text(CIRCLES.replace("alpha=0.8", "alpha=0.3"))
     rep = run_cli("reproduce", out)
+    assert rep.returncode == 2 and "is not the sketch that made" in rep.stderr and "--allow-changed" in rep.stderr
+    rep = run_cli("reproduce", out, "--allow-changed")
     assert rep.returncode == 1 and "sketch source changed" in rep.stdout
 
 

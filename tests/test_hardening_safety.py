@@ -72,3 +72,24 @@ def test_unreadable_manifest_is_refused_even_with_force(write_sketch, tmp_path):
     with pytest.raises(UserError, match="unreadable edition.json"):
         make_edition(sketch, out, 2, collection_seed=1, workers=1, progress=False, force=True)
     assert (out / "index.html").read_text() == "mine"
+
+
+# -- 2. reproduce never runs a sketch whose source is not the one the recipe names -----------------
+
+def test_reproduce_does_not_execute_a_changed_or_foreign_sketch(write_sketch, tmp_path, run_cli):
+    from gencraft.render import render_to_file
+    from gencraft.reproduce import reproduce
+
+    sketch = write_sketch(DOTS)
+    image = render_to_file(sketch, tmp_path / "dots.png", seed=4, size=(40, 40))
+    marker = tmp_path / "ran.txt"
+    hostile = DOTS + f"\nopen({str(marker)!r}, 'w').write('executed')\n"
+    sketch.write_text(hostile)  # the file the recipe names now holds other code
+    with pytest.raises(UserError, match="not the sketch that made"):
+        reproduce(image)
+    other = write_sketch(hostile, "other.py")
+    res = run_cli("reproduce", image, "--sketch", other)
+    assert res.returncode == 2 and "was not run" in res.stderr
+    assert not marker.exists()
+    res = run_cli("reproduce", image, "--sketch", other, "--allow-changed")  # the user's explicit choice
+    assert res.returncode == 1 and marker.read_text() == "executed"

@@ -59,7 +59,7 @@ def test_reproduce_explains_source_change(write_sketch, tmp_path):
     path = write_sketch(CIRCLES)
     out = render_to_file(path, tmp_path / "o.png", seed=1)
     path.write_text(CIRCLES.replace("alpha=0.8", "alpha=0.5"))
-    verdict = reproduce(out)
+    verdict = reproduce(out, allow_changed=True)
     assert not verdict.ok and "sketch source changed" in verdict.summary()
 
 
@@ -67,7 +67,7 @@ def test_reproduce_explains_invalid_params(write_sketch, tmp_path):
     path = write_sketch(CIRCLES)
     out = render_to_file(path, tmp_path / "o.png", {"count": 150}, seed=1)
     path.write_text(CIRCLES.replace("Int(20, 1, 200)", "Int(20, 1, 100)"))
-    verdict = reproduce(out)
+    verdict = reproduce(out, allow_changed=True)
     assert not verdict.ok and "parameters no longer valid" in verdict.summary()
 
 

@@ -61,11 +61,16 @@ def info(file, as_json):
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--sketch", "sketch_path", type=click.Path(dir_okay=False), default=None,
               help="Use this sketch file instead of the path in the recipe.")
-def reproduce_cmd(file, sketch_path):
-    """Re-render FILE from its recipe and verify the bytes match (exit 1 if not)."""
+@click.option("--allow-changed", is_flag=True,
+              help="Run the sketch even when its source differs from the recipe's sha256 (it is code: trust it).")
+def reproduce_cmd(file, sketch_path, allow_changed):
+    """Re-render FILE from its recipe and verify the bytes match (exit 1 if not).
+
+    The sketch runs only when its source matches the sha256 in FILE's recipe.
+    """
     from gencraft.reproduce import reproduce
 
-    verdict = reproduce(file, sketch_path)
+    verdict = reproduce(file, sketch_path, allow_changed=allow_changed)
     click.echo(verdict.summary())
     if not verdict.ok:
         raise SystemExit(1)
