@@ -93,3 +93,42 @@ def test_reproduce_does_not_execute_a_changed_or_foreign_sketch(write_sketch, tm
     assert not marker.exists()
     res = run_cli("reproduce", image, "--sketch", other, "--allow-changed")  # the user's explicit choice
     assert res.returncode == 1 and marker.read_text() == "executed"
+
+
+# -- 3. a study must be a gencraft study (or a new, empty file) ------------------------------------
+
+def test_explore_refuses_a_database_that_is_not_a_gencraft_study(tmp_path):
+    pytest.importorskip("optuna")
+    from gencraft.ml.search.study import open_study
+
+    app = tmp_path / "other_app.db"
+    conn = sqlite3.connect(app)
+    conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO customers (name) VALUES ('Ada')")
+    conn.commit()
+    conn.close()
+    before = app.read_bytes()
+    with pytest.raises(UserError, match="database of something else.*customers"):
+        open_study(app, "flow:storm", {"sketch": "flow"})
+    assert app.read_bytes() == before
+    tables = {r[0] for r in sqlite3.connect(app).execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"customers"}
+
+    truncated = tmp_path / "cut.db"
+    ok = tmp_path / "ok.db"
+    open_study(ok, "flow:storm", {"sketch": "flow"})
+    truncated.write_bytes(ok.read_bytes()[:100] + b"\x00garbage" * 300)  # a header, then nothing sane
+    with pytest.raises(UserError, match="truncated or corrupt|not a SQLite"):
+        open_study(truncated, "flow:storm", {"sketch": "flow"})
+    again = open_study(ok, "flow:storm", {"sketch": "flow"})  # our own study opens again
+    assert again.user_attrs["gencraft_config"] == {"sketch": "flow"}
+
+
+def test_a_plain_optuna_study_is_not_adopted(tmp_path):
+    optuna = pytest.importorskip("optuna")
+    from gencraft.ml.search.study import open_study
+
+    path = tmp_path / "theirs.db"
+    optuna.create_study(study_name="theirs", storage=f"sqlite:///{path}")
+    with pytest.raises(UserError, match="Optuna studies that gencraft did not make"):
+        open_study(path, "flow:storm", {"sketch": "flow"})

@@ -113,9 +113,50 @@ def open_study(path: str | Path | None, name: str, config: dict):
         raise UserError(f"study {str(path)!r} is a folder: expected a SQLite file path such as search.db")
     if not (path.parent if str(path.parent) else Path(".")).is_dir():
         raise UserError(f"study {str(path)!r}: folder {str(path.parent)!r} does not exist")
-    if path.exists() and path.stat().st_size > 0 and not path.read_bytes()[:16].startswith(b"SQLite format 3"):
-        raise UserError(f"study {str(path)!r} is not a SQLite database")
+    if path.exists() and path.stat().st_size > 0:
+        check_study_file(path)
     return _open_shared(f"sqlite:///{path.resolve()}", name, config, {"creator": _sqlite_connector(path.resolve())})
+
+
+#: the tables Optuna's RDB storage creates; a study file holds these and nothing else
+OPTUNA_TABLES = {
+    "studies", "study_directions", "study_user_attributes", "study_system_attributes", "trials",
+    "trial_user_attributes", "trial_system_attributes", "trial_params", "trial_values",
+    "trial_intermediate_values", "trial_heartbeats", "version_info", "alembic_version",
+}
+
+
+def check_study_file(path: Path) -> None:
+    """Refuse, before writing anything, a SQLite file that is not a gencraft study.
+
+    A gencraft study holds only Optuna's tables, and every study in it carries
+    gencraft's config; any other database (an app's data, another tool's
+    study) is left exactly as it was. Read-only: opened with ``mode=ro``.
+    """
+    import sqlite3
+
+    with path.open("rb") as fh:
+        if not fh.read(16).startswith(b"SQLite format 3"):
+            raise UserError(f"study {str(path)!r} is not a SQLite database")
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=60)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            studies = conn.execute("SELECT COUNT(*) FROM studies").fetchone()[0] if "studies" in tables else 0
+            ours = conn.execute("SELECT COUNT(DISTINCT study_id) FROM study_user_attributes WHERE key = ?",
+                                ("gencraft_config",)).fetchone()[0] if "study_user_attributes" in tables else 0
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"study {str(path)!r} cannot be read as SQLite ({exc}); is it truncated or corrupt?") from None
+    foreign = sorted(tables - OPTUNA_TABLES)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise UserError(f"study {str(path)!r} is a database of something else (tables {shown}); "
+                        "gencraft will not add its tables to it: choose a new .db file")
+    if studies and ours < studies:
+        raise UserError(f"study {str(path)!r} holds Optuna studies that gencraft did not make; "
+                        "choose a new .db file")
 
 
 def _sqlite_connector(path: Path):
