@@ -7,6 +7,7 @@ either exists whole or not at all, even after `kill -9`.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -27,8 +28,9 @@ def atomic_path(dest: str | os.PathLike) -> Iterator[Path]:
         raise UserError(f"cannot write {str(dest)!r}: folder {str(folder)!r} does not exist")
     if not os.access(folder, os.W_OK):
         raise UserError(f"cannot write {str(dest)!r}: folder {str(folder)!r} is not writable")
+    remove_orphaned_parts(dest)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.{os.getpid()}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise UserError(f"cannot write {str(dest)!r}: {exc.strerror.lower()}") from None
     os.close(fd)
@@ -41,6 +43,30 @@ def atomic_path(dest: str | os.PathLike) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
         raise
+
+
+def remove_orphaned_parts(dest: Path) -> None:
+    """Delete temporary files for `dest` left by a writer that was killed (its pid is gone).
+
+    The writer's pid is in the name (``.NAME.PID.xxxx.part``), so a file a live
+    process is still writing is never touched.
+    """
+    folder = dest.parent if str(dest.parent) else Path(".")
+    for part in folder.glob(f".{glob.escape(dest.name)}.*.part"):
+        pid_text = part.name[len(dest.name) + 2:].split(".", 1)[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_bytes(dest: str | os.PathLike, data: bytes) -> None:

@@ -24,6 +24,8 @@ from gencraft.sketch import Sketch, load_sketch
 
 OUTPUT_FORMATS = FORMATS + ("gif", "mp4")
 MAX_PIXELS = 200_000_000
+#: an animation is encoded from frames held in memory: cap them before drawing the first
+MAX_ANIMATION_BYTES = 4 * 2**30
 
 
 @dataclass
@@ -131,6 +133,10 @@ def render_vector(sketch, params=None, seed: Any = 0, size: Any = None, fmt: str
 def render_animation_frames(sketch, params=None, seed: Any = 0, size: Any = None) -> list[np.ndarray]:
     """All frames of an animated sketch (one for a still), as RGBA arrays."""
     sketch, params, seed, size = _prepare(sketch, params, seed, size)
+    need = sketch.frames * size[0] * size[1] * 4
+    if need > MAX_ANIMATION_BYTES:
+        raise UserError(f"{sketch.frames} frames at {size[0]}x{size[1]} would hold {need / 2**30:.1f} GiB of pixels; "
+                        f"expected at most {MAX_ANIMATION_BYTES / 2**30:g} GiB: render fewer frames or a smaller size")
     frames = []
     for k in range(sketch.frames):
         canvas = Canvas(size[0], size[1], "png")
@@ -140,15 +146,24 @@ def render_animation_frames(sketch, params=None, seed: Any = 0, size: Any = None
 
 
 def encode_animation(frames: list[np.ndarray], fmt: str, fps: float, recipe: dict) -> bytes:
-    """GIF (looping) or MP4 bytes of RGBA frames."""
+    """GIF (looping) or MP4 bytes of RGBA frames, the recipe in the GIF's comment or the MP4's metadata."""
     import imageio.v3 as iio
 
+    from gencraft.provenance import recipe_comment
+
     rgb = [f[..., :3] for f in frames]
+    recipe = {k: v for k, v in recipe.items() if k != "frame"}
+    recipe["format"] = fmt
+    if rgb and list(rgb[0].shape[1::-1]) != list(recipe.get("size", rgb[0].shape[1::-1])):
+        recipe["preview"] = [int(rgb[0].shape[1]), int(rgb[0].shape[0])]  # shrunk: a preview of the render
+    comment = recipe_comment(recipe)
     if fmt == "gif":
-        return iio.imwrite("<bytes>", rgb, extension=".gif", duration=1000.0 / fps, loop=0)
+        return iio.imwrite("<bytes>", rgb, extension=".gif", duration=1000.0 / fps, loop=0,
+                           comment=comment.encode("utf-8"))
     try:
         return iio.imwrite("<bytes>", rgb, extension=".mp4", fps=fps, codec="libx264",
-                           macro_block_size=8, ffmpeg_log_level="error")
+                           macro_block_size=8, ffmpeg_log_level="error",
+                           output_params=["-metadata", f"comment={comment}"])
     except Exception as exc:  # imageio-ffmpeg missing
         raise UserError(f"cannot write MP4 ({exc}); install gencraft[editions] for ffmpeg, or use .gif") from None
 

@@ -39,6 +39,17 @@ from gencraft.params import Param, Params, declared_traits, draw_for_token, reso
 
 _counter = itertools.count()
 DEFAULT_SIZE = (1200, 1200)
+#: an animation longer than this is almost certainly a mistake (a minute at 60 fps is 3,600)
+MAX_FRAMES = 10_000
+
+
+def _exit_message(exc: SystemExit, path: Path, when: str) -> str:
+    """sys.exit() in a sketch is an error, not a way to end a render: one line naming where."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    own = [f for f in tb if Path(f.filename).resolve() == path.resolve()]
+    where = f"{path}:{own[-1].lineno}" if own else str(path)
+    return (f"{where}: the sketch called sys.exit({exc.code!r}) {when}; a sketch must return, not exit "
+            "(raise an exception to report a problem)")
 
 
 def sketch_frames_message(exc: BaseException, path: Path) -> str:
@@ -95,7 +106,7 @@ class Sketch:
 
     @property
     def frames(self) -> int:
-        """Number of frames of an animated sketch (1 for a still)."""
+        """Number of frames of an animated sketch (1 for a still); checked when the sketch loads."""
         return int(getattr(self.module, "FRAMES", 1))
 
     @property
@@ -135,6 +146,8 @@ class Sketch:
             kwargs["frame"] = frame
         try:
             draw(canvas, rng, params, **kwargs)
+        except SystemExit as exc:
+            raise SketchError(_exit_message(exc, self.path, "in draw()")) from None
         except UserError:
             raise
         except Exception as exc:  # the sketch's own bug: report its frames
@@ -153,6 +166,8 @@ class Sketch:
             return check_traits(traits, self.path)
         try:
             own = self.module.features(rng, params)
+        except SystemExit as exc:
+            raise SketchError(_exit_message(exc, self.path, "in features()")) from None
         except Exception as exc:
             raise SketchError(sketch_frames_message(exc, self.path)) from exc
         return {**traits, **check_traits(own, self.path)}
@@ -203,6 +218,8 @@ def load_sketch(path: str | Path) -> Sketch:
     sys.modules[mod_name] = module  # dataclasses/pickling inside the sketch need it while executing
     try:
         exec(code, module.__dict__)
+    except SystemExit as exc:
+        raise SketchError(_exit_message(exc, path, "while loading")) from None
     except UserError:
         raise
     except Exception as exc:
@@ -211,6 +228,9 @@ def load_sketch(path: str | Path) -> Sketch:
         sys.modules.pop(mod_name, None)
     if not callable(getattr(module, "draw", None)):
         raise UserError(f"{path} is not a gencraft sketch: it defines no draw(canvas, rng, params) function")
+    frames = getattr(module, "FRAMES", 1)
+    if isinstance(frames, bool) or not isinstance(frames, int) or not 1 <= frames <= MAX_FRAMES:
+        raise UserError(f"{path}: FRAMES = {frames!r}: expected a whole number of frames from 1 to {MAX_FRAMES:,}")
     declared: dict[str, Param] = {}
     for name, value in vars(module).items():
         if isinstance(value, Param) and not name.startswith("_"):

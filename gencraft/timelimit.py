@@ -18,7 +18,29 @@ class _ChildFailure(Exception):
     """A non-user error in the child, carrying its formatted traceback."""
 
 
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (a killed CLI leaves no orphan).
+
+    A no-op where prctl is unavailable. If the parent is already gone (it died
+    between fork and this call), exit at once.
+    """
+    import ctypes
+    import os
+    import signal
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent or parent == 1:
+        os._exit(1)
+
+
 def _child(conn, fn, args, kwargs):
+    die_with_parent()
     try:
         result = fn(*args, **kwargs)
         conn.send(("ok", result))
@@ -50,7 +72,8 @@ def call_with_timeout(fn: Callable, *args, timeout: float | None, what: str = "r
             status, payload = parent.recv()
         except EOFError:
             proc.join(1)
-            raise RuntimeError(f"{what} process died (exit code {proc.exitcode})") from None
+            raise SketchError(f"the {what} process ended without an answer (exit code {proc.exitcode}): "
+                              "did the sketch call os._exit(), or crash?") from None
     finally:
         if proc.is_alive():
             proc.kill()

@@ -132,3 +132,109 @@ def test_a_plain_optuna_study_is_not_adopted(tmp_path):
     optuna.create_study(study_name="theirs", storage=f"sqlite:///{path}")
     with pytest.raises(UserError, match="Optuna studies that gencraft did not make"):
         open_study(path, "flow:storm", {"sketch": "flow"})
+
+
+# -- 4, 5. a sketch that exits or hangs is an error, with a time limit on loading too --------------
+
+EXITS_AT_IMPORT = "import sys\nsys.exit(0)\ndef draw(c, rng, p):\n    pass\n"
+EXITS_IN_DRAW = "import sys\ndef draw(c, rng, p):\n    c.background('#fff')\n    sys.exit(3)\n"
+HARD_EXIT = "import os\ndef draw(c, rng, p):\n    os._exit(0)\n"
+LOOPS_AT_IMPORT = "while True:\n    pass\ndef draw(c, rng, p):\n    pass\n"
+
+
+@pytest.mark.parametrize("source, fragment", [
+    (EXITS_AT_IMPORT, "sketch.py:2: the sketch called sys.exit(0) while loading"),
+    (EXITS_IN_DRAW, "sketch.py:4: the sketch called sys.exit(3) in draw()"),
+    (HARD_EXIT, "did the sketch call os._exit(), or crash?"),
+])
+def test_a_sketch_that_exits_is_one_line_and_exit_2(write_sketch, tmp_path, run_cli, source, fragment):
+    out = tmp_path / "x.png"
+    res = run_cli("render", write_sketch(source), "-o", out, "--size", "32")
+    assert res.returncode == 2, (res.returncode, res.stderr)
+    assert fragment in res.stderr and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert not out.exists() and not list(tmp_path.glob(".x.png.*"))
+
+
+def test_render_timeout_also_stops_a_loop_at_module_level(write_sketch, tmp_path, run_cli):
+    res = run_cli("render", write_sketch(LOOPS_AT_IMPORT), "-o", tmp_path / "x.png", "--timeout", "2", timeout=60)
+    assert res.returncode == 2 and "time limit of 2 s" in res.stderr
+
+
+# -- 6. no orphans, no leftovers ---------------------------------------------------------------------
+
+def test_sigterm_of_render_kills_its_child_and_leaves_no_part_file(write_sketch, tmp_path):
+    import signal
+    import time
+
+    sketch = write_sketch("def draw(c, rng, p):\n    while True:\n        pass\n")
+    proc = subprocess.Popen([sys.executable, "-m", "gencraft", "render", str(sketch), "-o", str(tmp_path / "x.png")],
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 30
+    children = []
+    while time.time() < deadline and not children:
+        time.sleep(0.2)
+        children = _children(proc.pid)
+    assert children, "the render child never started"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(20) == 128 + signal.SIGTERM
+    time.sleep(0.5)
+    assert not any(_alive(pid) for pid in children)
+    assert list(tmp_path.iterdir()) == [sketch]
+
+
+def test_a_killed_writers_part_file_is_cleaned_on_the_next_run(tmp_path):
+    from gencraft.atomic import write_bytes
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".out.png.{dead.pid}.abc123.part"
+    stale.write_bytes(b"half")
+    live = tmp_path / f".out.png.{os.getpid()}.def456.part"  # a writer that is still running
+    live.write_bytes(b"busy")
+    write_bytes(tmp_path / "out.png", b"whole")
+    assert not stale.exists() and live.exists()
+    assert (tmp_path / "out.png").read_bytes() == b"whole"
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in os.listdir("/proc"):
+        if stat.isdigit():
+            try:
+                fields = open(f"/proc/{stat}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(stat))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+# -- 7. every user-controlled size is capped before anything is allocated ----------------------------
+
+def test_frames_and_animation_memory_are_capped(write_sketch, tmp_path, run_cli):
+    from gencraft.sketch import load_sketch
+
+    with pytest.raises(UserError, match=r"FRAMES = 10000000: expected a whole number of frames from 1 to 10,000"):
+        load_sketch(write_sketch("FRAMES = 10**7\ndef draw(c, rng, p, t):\n    pass\n"))
+    big = write_sketch("FRAMES = 5000\ndef draw(c, rng, p, t):\n    c.background('#fff')\n", "big.py")
+    res = run_cli("render", big, "-o", tmp_path / "a.gif", "--size", "1000x1000")
+    assert res.returncode == 2 and "GiB of pixels" in res.stderr
+
+
+def test_simulate_and_crops_are_capped(write_sketch, run_cli):
+    res = run_cli("edition", write_sketch(DOTS), "--simulate", "100000000")
+    assert res.returncode == 2 and "from 1 to 1,000,000" in res.stderr
+    pytest.importorskip("torch")
+    from gencraft.ml.clip.model import load_clip
+
+    import numpy as np
+    with pytest.raises(UserError, match="crops 100000: expected 0 to 64"):
+        load_clip("tiny").score([np.zeros((8, 8, 3), np.uint8)], "a tree", crops=100000)

@@ -113,10 +113,29 @@ def cli():
     """gencraft: generative art from rules and from models, side by side."""
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind (temporary files removed, children killed), then exit."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_terminate(signum, frame):
+    raise Terminated(signum)
+
+
 def main(argv=None) -> None:
     """Console entry point: user mistakes exit 2 with one line, bugs keep tracebacks."""
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _on_terminate)  # so finally blocks run: no orphan child, no .part file
     try:
         cli.main(args=argv, prog_name="gencraft", standalone_mode=False)
+    except Terminated as exc:
+        click.echo("terminated", err=True)
+        sys.exit(128 + exc.signum)
     except UserError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from gencraft.cli.options import echo_json, resolve_cli_params, sketch_options
+from gencraft.cli.options import echo_json, sketch_options
 from gencraft.errors import UserError
+from gencraft.params import load_params_file, parse_assignments
 from gencraft.sketch import load_sketch
 
 
@@ -26,10 +27,10 @@ def render(sketch, params_file, assignments, size, seed, token_hash, out, timeou
 
     if seed is not None and token_hash is not None:
         raise UserError("give --seed or --hash, not both")
-    sk = load_sketch(sketch)
-    params = resolve_cli_params(sk, params_file, assignments)
-    out = Path(out) if out else Path(f"{sk.name}.png")
-    render_to_file(sk, out, params, token_hash or seed or 0, size, timeout=timeout)
+    overrides = {**(load_params_file(params_file) if params_file else {}), **parse_assignments(assignments)}
+    out = Path(out) if out else Path(f"{Path(sketch).stem}.png")
+    # The sketch is loaded inside the time-limited child: a loop at module level is stopped too.
+    render_to_file(sketch, out, overrides, token_hash or seed or 0, size, timeout=timeout)
     click.echo(str(out))
 
 
@@ -45,7 +46,17 @@ def info(file, as_json):
         echo_json(recipe)
         return
     click.echo(f"file      {file}")
-    click.echo(f"gencraft  {recipe.get('gencraft')}")
+    click.echo(f"gencraft  {recipe.get('gencraft') or '(version not recorded)'}")
+    if recipe.get("command"):  # `gencraft attractor` / `gencraft lsystem`: the command's own settings
+        click.echo(f"command   {recipe['command']}")
+        for key in sorted(recipe):
+            if key not in ("gencraft", "command", "text"):
+                click.echo(f"  {key} = {json.dumps(recipe[key], sort_keys=True)}")
+        if "text" in recipe:
+            click.echo("grammar")
+            for line in str(recipe["text"]).splitlines():
+                click.echo(f"  {line}")
+        return
     sk = recipe.get("sketch", {})
     click.echo(f"sketch    {sk.get('path')}  (sha256 {str(sk.get('sha256'))[:12]}…)")
     click.echo(f"seed      {recipe.get('seed')}")

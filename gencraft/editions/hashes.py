@@ -30,9 +30,13 @@ def hashes_from_seed(collection_seed: str | int, count: int) -> list[str]:
     return collection_hashes(collection_seed, count)
 
 
+#: more tokens than any edition mints; simulating a million hashes takes minutes and ~1 GB
+MAX_TOKENS = 1_000_000
+
+
 def check_count(count: int, what: str = "--count") -> None:
-    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        raise UserError(f"{what} {count!r}: expected a whole number of tokens, at least 1")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_TOKENS:
+        raise UserError(f"{what} {count!r}: expected a whole number of tokens from 1 to {MAX_TOKENS:,}")
 
 
 def read_hashes_file(path: str | Path) -> list[str]:

@@ -38,6 +38,8 @@ from gencraft.ml.clip.load import build_model, check_device, parse_spec
 from gencraft.ml.clip.preprocess import Preprocessor, as_uint8_arrays, crop_boxes, group_by_shape, to_float_rgb
 
 METRICS = ("cosine", "clipscore")
+#: each crop is a full forward pass per image: more than this is a mistake (and gigabytes of activations)
+MAX_CROPS = 64
 
 #: a small general prompt ensemble (a subset of CLIP's ImageNet templates)
 DEFAULT_TEMPLATES = ("{}", "a picture of {}", "an image of {}", "a drawing of {}", "a render of {}")
@@ -259,8 +261,8 @@ class ClipModel:
         """One score per image (N,) float64; see the module docstring for the maths."""
         if metric not in METRICS:
             raise UserError(f"unknown metric {metric!r}: expected one of {', '.join(METRICS)}")
-        if crops < 0:
-            raise UserError(f"crops must be >= 0, got {crops}")
+        if not 0 <= crops <= MAX_CROPS:
+            raise UserError(f"crops {crops}: expected 0 to {MAX_CROPS} random crops per image")
         if isinstance(negatives, str):
             negatives = [negatives]
         prompts = [_check_prompt(prompt)] + [_check_prompt(n, "negative prompt") for n in negatives]
