@@ -102,7 +102,20 @@ class Sketch:
     @property
     def default_size(self) -> tuple[int, int]:
         size = getattr(self.module, "SIZE", DEFAULT_SIZE)
-        return (int(size[0]), int(size[1]))
+        try:
+            w, h = size
+            ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == int(v) for v in (w, h))
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
+            raise UserError(f"{self.path}: SIZE = {size!r}: expected (WIDTH, HEIGHT) in whole pixels, "
+                            "e.g. SIZE = (2000, 2000)")
+        from gencraft.render import parse_size
+
+        try:
+            return parse_size(f"{int(w)}x{int(h)}")
+        except UserError as exc:
+            raise UserError(f"{self.path}: SIZE = {size!r}: {str(exc).split(': ', 1)[1]}") from None
 
     @property
     def frames(self) -> int:
@@ -130,6 +143,10 @@ class Sketch:
     def resolve(self, *layers: Mapping[str, Any]) -> Params:
         """Defaults, then each layer of overrides, validated; what the layers set is pinned."""
         return resolve(self.params, *layers)
+
+    def held(self, params: Params) -> dict[str, Any]:
+        """The values every token shares: all but the varying parameters left to the hash."""
+        return {k: v for k, v in params.items() if k in params.pinned or k not in self.varying}
 
     def for_token(self, params: Params, seed) -> Params:
         """The token's parameters: varying ones the user did not pin drawn from its hash."""
@@ -197,8 +214,22 @@ def _signature(fn: Callable) -> set[str]:
         return set()
 
 
-def load_sketch(path: str | Path) -> Sketch:
-    """Execute a sketch file as a fresh module and collect its declarations."""
+def _loads(path: str) -> bool:
+    load_sketch(path)
+    return True
+
+
+def load_sketch(path: str | Path, timeout: float | None = None) -> Sketch:
+    """Execute a sketch file as a fresh module and collect its declarations.
+
+    With a `timeout`, the file is first executed in a forked child under that
+    limit (a loop at module level is stopped there, and an ``os._exit`` ends
+    only the child), then here.
+    """
+    if timeout is not None:
+        from gencraft.timelimit import call_with_timeout
+
+        call_with_timeout(_loads, str(path), timeout=timeout, what="loading the sketch")
     path = Path(path)
     if not path.exists():
         raise UserError(f"sketch file {str(path)!r} does not exist")

@@ -88,3 +88,110 @@ def call_with_timeout(fn: Callable, *args, timeout: float | None, what: str = "r
             err.details = details
         raise err
     raise _ChildFailure(payload)
+
+
+# ---------------------------------------------------------------- pools of workers with a per-job limit
+#: the default per-render limit of editions and searches: generous, but a hung sketch ends
+DEFAULT_RENDER_TIMEOUT = 300.0
+
+
+def check_timeout(timeout: float | None, what: str = "--timeout") -> float | None:
+    """A finite, positive number of seconds (or None: no limit)."""
+    import math
+
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
+            or timeout <= 0:
+        raise UserError(f"{what} {timeout!r}: expected a positive, finite number of seconds")
+    return float(timeout)
+
+
+_GUARD: dict = {}
+
+
+def _guard_init(report, timeout, initializer, initargs) -> None:
+    """In each pool worker: remember where to report, and restore SIGALRM's default action (terminate)."""
+    import signal
+
+    die_with_parent()
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    _GUARD.update(report=report, timeout=timeout)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _guarded_call(label, fn, args):
+    """Run one job under the kernel's alarm clock: past the limit the process is terminated.
+
+    SIGALRM's default action needs no Python code to run, so it also stops a
+    sketch stuck inside a compiled Numba loop that holds the GIL.
+    """
+    import os
+    import signal
+    import time
+
+    _GUARD["report"].put((label, os.getpid(), time.time()))
+    timeout = _GUARD["timeout"]
+    if timeout:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return fn(*args)
+    finally:
+        if timeout:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+class TimeLimitedPool:
+    """A process pool in which each job has a wall-clock limit and a dying worker is explained.
+
+    ``submit(label, fn, *args)`` returns a Future. When a job passes the limit
+    (or the sketch ends its process with ``os._exit``), the pool breaks;
+    :meth:`explain` turns that into one line naming the job (its `label`) and
+    why, so callers raise it as a :class:`SketchError` instead of a traceback.
+    Finished jobs' results were already handed back, so resumable work keeps
+    them.
+    """
+
+    def __init__(self, workers: int, timeout: float | None, context, initializer=None, initargs=()):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.timeout = check_timeout(timeout)
+        self._report = context.SimpleQueue()
+        self._started: dict = {}
+        self._done: set = set()
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_guard_init,
+                                        initargs=(self._report, self.timeout, initializer, initargs))
+
+    def submit(self, label: str, fn, *args):
+        fut = self.pool.submit(_guarded_call, label, fn, args)
+        fut.add_done_callback(lambda f, label=label: self._done.add(label)
+                              if not f.cancelled() and f.exception() is None else None)
+        return fut
+
+    def explain(self, what: str = "render") -> SketchError:
+        """Why the pool broke: the job that passed the time limit, or the one whose process ended."""
+        import time
+
+        while not self._report.empty():
+            label, pid, started = self._report.get()
+            self._started[label] = started
+        now = time.time()
+        running = sorted((t, label) for label, t in self._started.items() if label not in self._done)
+        if self.timeout:
+            late = [label for t, label in running if now - t >= self.timeout * 0.95]
+            if late:
+                return SketchError(f"{late[0]}: the {what} did not finish within the time limit of "
+                                   f"{self.timeout:g} s (raise it with --timeout)")
+        names = ", ".join(label for _, label in running[:4]) or "a job"
+        return SketchError(f"{names}: the {what} process ended without an answer: did the sketch call os._exit(), "
+                           "or crash?")
+
+    def shutdown(self, cancel: bool = False) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=cancel)
+
+    def __enter__(self) -> "TimeLimitedPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown(cancel=exc[0] is not None)

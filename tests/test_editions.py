@@ -98,7 +98,7 @@ def test_hashes_duplicate_and_count_errors(tmp_path):
     with pytest.raises(UserError, match="h.txt:2: duplicate token hash .*first on line 1"):
         read_hashes_file(f)
     for bad in (0, -3):
-        with pytest.raises(UserError, match="at least 1"):
+        with pytest.raises(UserError, match="from 1 to 1,000,000"):
             edition_hashes(bad, collection_seed=1)
     assert edition_hashes(3, collection_seed="s") == collection_hashes("s", 3)
 

@@ -238,3 +238,55 @@ def test_simulate_and_crops_are_capped(write_sketch, run_cli):
     import numpy as np
     with pytest.raises(UserError, match="crops 100000: expected 0 to 64"):
         load_clip("tiny").score([np.zeros((8, 8, 3), np.uint8)], "a tree", crops=100000)
+
+
+# -- 4, 5 in pools: editions and searches stop a hung or exiting sketch with one line ----------------
+
+HANGS_IN_NUMBA = '''
+import numpy as np
+from numba import njit
+
+@njit
+def spin(a):
+    i = 0
+    while a[0] >= 0:          # never false: a[0] only grows
+        a[i % a.size] += 1.0
+        i += 1
+
+def draw(c, rng, p):
+    spin(np.zeros(4))
+'''
+HANGS_IN_PYTHON = "def draw(c, rng, p):\n    while True:\n        pass\n"
+
+
+@pytest.mark.parametrize("source", [HANGS_IN_PYTHON, HANGS_IN_NUMBA])
+def test_edition_stops_a_hung_token_at_the_time_limit(write_sketch, tmp_path, run_cli, source):
+    out = tmp_path / "ed"
+    res = run_cli("edition", write_sketch(source), "--count", "2", "--collection-seed", "1", "--size", "32",
+                  "--out", out, "--workers", "1", "--timeout", "3", "--quiet", timeout=120)
+    assert res.returncode == 2, res.stderr
+    assert "the render did not finish within the time limit of 3 s" in res.stderr and "token #" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_edition_worker_that_exits_is_one_line(write_sketch, tmp_path, run_cli):
+    res = run_cli("edition", write_sketch(HARD_EXIT), "--count", "3", "--collection-seed", "1", "--size", "32",
+                  "--out", tmp_path / "ed", "--workers", "2", "--quiet", timeout=120)
+    assert res.returncode == 2 and "did the sketch call os._exit(), or crash?" in res.stderr
+    assert "Traceback" not in res.stderr and "BrokenProcessPool" not in res.stderr
+
+
+def test_search_renders_have_a_time_limit_too(write_sketch):
+    from gencraft.errors import SketchError
+    from gencraft.ml.search.render_batch import BatchRenderer
+    from gencraft.sketch import load_sketch
+
+    sk = load_sketch(write_sketch(HANGS_IN_PYTHON))
+    with BatchRenderer(sk, (32, 32), workers=1, timeout=2) as renderer:
+        with pytest.raises(SketchError, match="seed 5: the render did not finish within the time limit of 2 s"):
+            renderer([{}], [5])
+
+
+def test_loading_a_sketch_that_loops_is_bounded_for_every_command(write_sketch, run_cli, tmp_path):
+    res = run_cli("edition", write_sketch(LOOPS_AT_IMPORT), "--simulate", "10", "--timeout", "2", timeout=60)
+    assert res.returncode == 2 and "loading the sketch did not finish within the time limit of 2 s" in res.stderr

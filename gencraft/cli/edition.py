@@ -8,6 +8,7 @@ import click
 
 from gencraft.cli.options import resolve_cli_params, sketch_options
 from gencraft.errors import UserError
+from gencraft.timelimit import DEFAULT_RENDER_TIMEOUT, check_timeout
 
 
 @click.command("edition")
@@ -32,12 +33,14 @@ from gencraft.errors import UserError
 @click.option("--json", "as_json", is_flag=True, help="With --simulate: print the report as JSON.")
 @click.option("--base-uri", default="", help="Prefix for metadata image URLs, e.g. ipfs://CID/ (default: relative).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--timeout", type=float, default=DEFAULT_RENDER_TIMEOUT, show_default=True,
+              help="Seconds one token's render (or loading the sketch) may take before it is stopped.")
 def edition(sketch, count, out, collection_seed, hashes_file, params_file, assignments, size, formats, workers,
-            scheduler, force, verify, simulate, as_json, base_uri, quiet):
+            scheduler, force, verify, simulate, as_json, base_uri, quiet, timeout):
     """Render SKETCH as an edition of hash-seeded tokens with traits, rarity and a gallery."""
     from gencraft.sketch import load_sketch
 
-    sk = load_sketch(sketch)
+    sk = load_sketch(sketch, timeout=check_timeout(timeout))
     params = resolve_cli_params(sk, params_file, assignments)
     if simulate is not None:
         if hashes_file is not None:
@@ -58,7 +61,8 @@ def edition(sketch, count, out, collection_seed, hashes_file, params_file, assig
 
     report = make_edition(sk, out, count, collection_seed=collection_seed, hashes_file=hashes_file, params=params,
                           size=size, formats=formats, workers=workers, scheduler=scheduler, force=force,
-                          verify=verify, progress=not quiet and sys.stderr is not None, base_uri=base_uri)
+                          verify=verify, progress=not quiet and sys.stderr is not None, base_uri=base_uri,
+                          timeout=timeout)
     click.echo(report.summary())
     if report.verify is not None and not report.verify.ok:
         raise SystemExit(1)

@@ -8,6 +8,7 @@ import click
 
 from gencraft.cli.options import resolve_cli_params
 from gencraft.errors import UserError
+from gencraft.timelimit import DEFAULT_RENDER_TIMEOUT, check_timeout
 from gencraft.params import load_params_file, parse_assignments
 
 
@@ -16,6 +17,8 @@ def _common(fn):
     fn = click.option("--device", default="cpu", show_default=True, help="cpu or cuda.")(fn)
     fn = click.option("-q", "--quiet", is_flag=True, help="No progress bar.")(fn)
     fn = click.option("--workers", type=int, default=1, show_default=True, help="Render processes.")(fn)
+    fn = click.option("--timeout", type=float, default=DEFAULT_RENDER_TIMEOUT, show_default=True,
+                      help="Seconds one render (or loading the sketch) may take before it is stopped.")(fn)
     fn = click.option("--metric", default="cosine", show_default=True, help="cosine or clipscore.")(fn)
     fn = click.option("--negative", "negatives", multiple=True, help="Negative prompt (repeatable).")(fn)
     fn = click.option("--size", default="224", show_default=True, help="Render size while scoring (WxH).")(fn)
@@ -54,20 +57,20 @@ def _fixed(params_file, assignments) -> dict:
 @click.option("--crops", type=int, default=0, show_default=True, help="Average the score over K random crops.")
 @click.option("--atlas", is_flag=True, help="Quality-diversity atlas (ribs) over ink density x colourfulness.")
 @click.option("--grid", default="8x8", show_default=True, help="Atlas grid size.")
-def explore(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, quiet, device,
+def explore(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, timeout, quiet, device,
             budget, algo, seed, render_seed, study, out, top_k, batch, crops, atlas, grid):
     """Search SKETCH's parameters for renders CLIP rates closest to --prompt."""
     from gencraft.sketch import load_sketch
     from gencraft.ml.search.explore import explore as run_explore
 
-    sk = load_sketch(sketch)
+    sk = load_sketch(sketch, timeout=check_timeout(timeout))
     fixed = _fixed(params_file, assignments)
     sk.resolve(fixed)  # unknown or bad fixed parameters fail before any model loads
     out = Path(out) if out else Path(f"explore-{sk.name}{'-atlas' if atlas else ''}")
     result = run_explore(sk, prompt, budget, algo=algo, model=model, seed=seed, study=study, workers=workers,
                          size=size, negatives=negatives, top_k=top_k, out_dir=out, progress=not quiet,
                          fixed=fixed, render_seed=render_seed, batch=batch, metric=metric, crops=crops,
-                         device=device, atlas=atlas, grid=_parse_grid(grid))
+                         device=device, atlas=atlas, grid=_parse_grid(grid), timeout=timeout)
     params, score, _ = result.best[0]
     click.echo(f"study     {result.study_name} ({result.study}; {len(result.history)} evaluations, "
                f"{result.evaluated} now)")
@@ -86,18 +89,18 @@ def explore(sketch, params_file, assignments, prompt, model, size, negatives, me
 @click.option("--batch", type=int, default=32, show_default=True, help="Renders scored per CLIP call.")
 @click.option("-o", "--out", type=click.Path(file_okay=False), default=None,
               help="Output folder (default rank-SKETCH).")
-def rank(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, quiet, device,
+def rank(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, timeout, quiet, device,
          seeds, top, batch, out):
     """Render many seeds of SKETCH, score them for --prompt, write a ranked contact sheet."""
     from gencraft.sketch import load_sketch
     from gencraft.ml.search.rank import rank_seeds
 
-    sk = load_sketch(sketch)
+    sk = load_sketch(sketch, timeout=check_timeout(timeout))
     params = resolve_cli_params(sk, params_file, assignments)
     out = Path(out) if out else Path(f"rank-{sk.name}")
     result = rank_seeds(sk, seeds, prompt, top=top, model=model, params=params, size=size, negatives=negatives,
                         metric=metric, batch=batch, workers=workers, out_dir=out, progress=not quiet,
-                        device=device)
+                        device=device, timeout=timeout)
     for i, (s, v) in enumerate(result.ranking[:min(10, top)], 1):
         click.echo(f"{i:>3}  seed {s}  {v:.4f}")
     click.echo(f"written   {out}/")

@@ -12,11 +12,13 @@ worker gets, so both paths behave alike.
 from __future__ import annotations
 
 import multiprocessing as mp
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable
 
 from gencraft.draw.threads import use_one_draw_thread
 from gencraft.errors import UserError
+from gencraft.timelimit import DEFAULT_RENDER_TIMEOUT, TimeLimitedPool
 from gencraft.editions.token import TokenJob, TokenOutput, render_token
 
 Callback = Callable[[TokenOutput], None]
@@ -46,21 +48,32 @@ def prestart() -> None:
 
 
 def run_inline(jobs: Iterable[TokenJob], on_result: Callback) -> None:
+    """In this process, with no time limit (the library's choice when it passes timeout=None)."""
     for job in jobs:
         on_result(render_token(job))
 
 
-def run_pool(jobs: list[TokenJob], workers: int, on_result: Callback) -> None:
-    """A local process pool of `workers` processes."""
-    if workers <= 1 or len(jobs) <= 1:
+def run_pool(jobs: list[TokenJob], workers: int, on_result: Callback,
+             timeout: float | None = DEFAULT_RENDER_TIMEOUT) -> None:
+    """A local process pool of `workers` processes, each token under the time limit `timeout`.
+
+    A token that passes the limit, or whose sketch ends the worker process,
+    stops the edition with one line naming it; tokens already finished were
+    written and a rerun resumes after them.
+    """
+    if timeout is None and (workers <= 1 or len(jobs) <= 1):
         return run_inline(jobs, on_result)
     todo = iter(jobs)
-    limit = 2 * workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=use_one_draw_thread) as pool:
+    limit = 2 * max(1, workers)
+    with TimeLimitedPool(max(1, workers), timeout, _context(), initializer=use_one_draw_thread) as pool:
         pending = set()
+
+        def submit(job: TokenJob):
+            pending.add(pool.submit(f"token #{job.index} ({job.hash[:10]}…)", render_token, job))
+
         try:
             for job in todo:
-                pending.add(pool.submit(render_token, job))
+                submit(job)
                 if len(pending) >= limit:
                     break
             while pending:
@@ -69,11 +82,15 @@ def run_pool(jobs: list[TokenJob], workers: int, on_result: Callback) -> None:
                     on_result(fut.result())
                     nxt = next(todo, None)
                     if nxt is not None:
-                        pending.add(pool.submit(render_token, nxt))
+                        submit(nxt)
+        except BrokenProcessPool:
+            for fut in pending:
+                fut.cancel()
+            raise pool.explain("render") from None
         except BaseException:
             for fut in pending:
                 fut.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(cancel=True)
             raise
 
 

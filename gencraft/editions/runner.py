@@ -32,6 +32,7 @@ from gencraft.errors import UserError
 from gencraft.params import Params
 from gencraft.render import parse_size
 from gencraft.seeds import parse_seed
+from gencraft.timelimit import DEFAULT_RENDER_TIMEOUT, check_timeout
 from gencraft.sketch import Sketch, load_sketch
 from gencraft.draw import contact
 from gencraft.editions import gallery, qa, rarity
@@ -102,11 +103,6 @@ def parse_formats(text: str | tuple | list, sketch: Sketch) -> tuple[str, ...]:
     if not any(f in formats for f in ("png", "svg")):
         formats = ("png",) + formats
     return formats
-
-
-def held_params(sk: Sketch, params: Params) -> dict:
-    """The values every token shares: all but the varying parameters the user left to the hash."""
-    return {k: v for k, v in params.items() if k in params.pinned or k not in sk.varying}
 
 
 def compute_traits(sk: Sketch, params: Params, hashes: list[str], progress: bool = False) -> list[dict]:
@@ -203,6 +199,7 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
                  params: Mapping[str, Any] | Params | None = None, size: Any = None,
                  formats: str | tuple = ("png",), workers: int | None = None, scheduler: Any = None,
                  force: bool = False, verify: int = 0, progress: bool = True, base_uri: str = "",
+                 timeout: float | None = DEFAULT_RENDER_TIMEOUT,
                  qa_threshold: int = qa.DUPLICATE_BITS) -> EditionReport:
     """Render (or finish) an edition in folder `out`; see the module docstring."""
     from tqdm import tqdm
@@ -216,6 +213,7 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
         raise UserError(f"--verify {verify}: expected a number of tokens to re-render, 0 or more")
     if workers is not None and workers < 1:
         raise UserError(f"--workers {workers}: expected at least 1")
+    timeout = check_timeout(timeout)
     out = Path(out)
     if scheduler is None and (workers or os.cpu_count() or 1) > 1:
         from gencraft.editions import backends
@@ -227,7 +225,7 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
     hashes = edition_hashes(count, collection_seed, hashes_file)
     count = len(hashes)
     seed_used = None if hashes_file is not None else str(collection_seed)
-    held = held_params(sk, params)
+    held = sk.held(params)
     man = _json_roundtrip(manifest(sk, held, size, formats, hashes, seed_used, base_uri))
     traits = compute_traits(sk, params, hashes, progress)  # features() errors surface before any write
     _check_out(out, man, force)
@@ -267,7 +265,7 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
             backends.run_dask(jobs, scheduler, on_result)
         else:
             n = workers if workers is not None else (os.cpu_count() or 1)
-            backends.run_pool(jobs, max(1, min(n, len(jobs))), on_result)
+            backends.run_pool(jobs, max(1, min(n, len(jobs))), on_result, timeout)
     finally:
         bar.close()
 
@@ -310,7 +308,7 @@ def verify_tokens(out: Path, sk: Sketch, params: Params, size, formats, hashes: 
     picked = sorted(rng.sample(range(len(hashes)), min(k, len(hashes))))
     mismatches = []
     for i in picked:
-        res = render_token(TokenJob(i, hashes[i], str(sk.path), sk.source, held_params(sk, params), tuple(size),
+        res = render_token(TokenJob(i, hashes[i], str(sk.path), sk.source, sk.held(params), tuple(size),
                                     formats))
         res.files[f"tokens/{i}.json"] = metadata_text(i, res.recipe).encode("utf-8")
         for name, data in res.files.items():

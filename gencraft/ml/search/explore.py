@@ -32,6 +32,7 @@ from gencraft.errors import UserError
 from gencraft.provenance import add_stage
 from gencraft.render import Render, parse_size
 from gencraft.sketch import Sketch, load_sketch
+from gencraft.timelimit import DEFAULT_RENDER_TIMEOUT
 from gencraft.ml.search.objective import ClipObjective, check_prompt, describe_objective
 from gencraft.ml.search.common import ExploreResult, check_int, prepare_out_dir, progress_bar
 from gencraft.ml.search.space import SearchSpace, params_key
@@ -45,7 +46,8 @@ def explore(sketch: str | Path | Sketch, prompt: str, budget: int, *, algo: str 
             out_dir: str | Path | None = None, progress: bool = True, fixed: Mapping[str, Any] | None = None,
             render_seed: Any = 0, batch: int = 8, metric: str = "cosine", crops: int = 0,
             device: str = "cpu", atlas: bool = False, grid: tuple[int, int] = (8, 8),
-            objective: Callable[[list[np.ndarray]], np.ndarray] | None = None) -> ExploreResult:
+            objective: Callable[[list[np.ndarray]], np.ndarray] | None = None,
+            timeout: float | None = DEFAULT_RENDER_TIMEOUT) -> ExploreResult:
     """Search `sketch`'s declared parameters for renders that score highest for `prompt`.
 
     budget: total evaluations the study should hold (a resumed study counts the
@@ -55,7 +57,9 @@ def explore(sketch: str | Path | Sketch, prompt: str, budget: int, *, algo: str 
     seed seeds the sampler; render_seed is the sketch's own seed for every render.
     fixed: parameters held at given values. size: render size while searching.
     out_dir: where to write the best renders, their parameters, a plot and a
-    contact sheet (and atlas.png with atlas=True).
+    contact sheet (and atlas.png with atlas=True). timeout: seconds one render
+    may take (renders then run in worker processes); None renders in this
+    process without a limit.
     """
     from gencraft.ml.search.study import check_algo
 
@@ -83,7 +87,7 @@ def explore(sketch: str | Path | Sketch, prompt: str, budget: int, *, algo: str 
               "render_seed": str(render_seed), "fixed": space.fixed, "space": space.describe()}
     from gencraft.ml.search.render_batch import BatchRenderer
 
-    with BatchRenderer(sk, size, workers) as renderer:
+    with BatchRenderer(sk, size, workers, timeout) as renderer:
         if atlas:
             from gencraft.ml.search.atlas import run_atlas
 

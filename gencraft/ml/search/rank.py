@@ -24,6 +24,7 @@ import numpy as np
 
 from gencraft.errors import UserError
 from gencraft.render import Render, parse_size
+from gencraft.timelimit import DEFAULT_RENDER_TIMEOUT
 
 MAX_SEEDS = 1_000_000
 
@@ -61,6 +62,10 @@ def parse_seeds(spec: Any) -> list:
                 seeds.extend(range(lo, hi + 1))
             elif re.fullmatch(r"[+-]?\d+", part):
                 seeds.append(int(part))
+            elif ".." in part:
+                raise UserError(f"seed range {part!r}: expected two whole numbers such as 0..999")
+            elif re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", part, re.I):
+                raise UserError(f"seed {part!r}: expected a whole number, a range such as 0..999 or a token hash")
             else:
                 seeds.append(part)
     if not seeds:
@@ -74,8 +79,12 @@ def rank_seeds(sketch, seeds, prompt: str, top: int = 24, model: Any = "tiny",
                params: Mapping[str, Any] | None = None, size: Any = (224, 224), negatives: Sequence[str] = (),
                metric: str = "cosine", crops: int = 0, batch: int = 32, workers: int = 1,
                out_dir: str | Path | None = None, progress: bool = True, device: str = "cpu",
-               objective: Callable | None = None) -> RankResult:
-    """Render `seeds` with fixed `params`, score each for `prompt`, rank best first."""
+               objective: Callable | None = None, timeout: float | None = DEFAULT_RENDER_TIMEOUT) -> RankResult:
+    """Render `seeds` with fixed `params`, score each for `prompt`, rank best first.
+
+    Varying parameters not in `params` are drawn from each seed's hash, as an
+    edition would. timeout: seconds one render may take (None: in this process).
+    """
     from gencraft.provenance import add_stage
     from gencraft.sketch import Sketch, load_sketch
     from gencraft.ml.search.objective import ClipObjective, check_prompt, describe_objective
@@ -100,7 +109,7 @@ def rank_seeds(sketch, seeds, prompt: str, top: int = 24, model: Any = "tiny",
     heap: list = []  # (score, -order, seed, render): the current top, smallest first
     bar = progress_bar(len(seeds), 0, progress, "rank")
     try:
-        with BatchRenderer(sk, size, workers) as renderer:
+        with BatchRenderer(sk, size, workers, timeout) as renderer:
             for start in range(0, len(seeds), batch):
                 chunk = seeds[start:start + batch]
                 renders = renderer([resolved] * len(chunk), chunk)
