@@ -290,3 +290,31 @@ def test_search_renders_have_a_time_limit_too(write_sketch):
 def test_loading_a_sketch_that_loops_is_bounded_for_every_command(write_sketch, run_cli, tmp_path):
     res = run_cli("edition", write_sketch(LOOPS_AT_IMPORT), "--simulate", "10", "--timeout", "2", timeout=60)
     assert res.returncode == 2 and "loading the sketch did not finish within the time limit of 2 s" in res.stderr
+
+
+def test_live_worker_dies_with_the_server_even_on_sigkill(write_sketch, tmp_path):
+    import signal
+    import time
+
+    sketch = write_sketch("def draw(c, rng, p):\n    while True:\n        pass\n")
+    server = subprocess.Popen([sys.executable, "-m", "gencraft", "live", str(sketch), "--port", "0",
+                               "--out", str(tmp_path / "out"), "--timeout", "600"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        workers = []
+        while time.time() < deadline and not workers:
+            time.sleep(0.3)
+            workers = [pid for pid in _children(server.pid) if b"gencraft.live.worker" in
+                       open(f"/proc/{pid}/cmdline", "rb").read()]
+        assert workers, "the live worker never started"
+        time.sleep(1.0)  # it is now spinning in draw()
+        server.send_signal(signal.SIGKILL)
+        server.wait(10)
+        deadline = time.time() + 10
+        while time.time() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.2)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        if server.poll() is None:
+            server.kill()

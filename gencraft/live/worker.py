@@ -164,6 +164,9 @@ def render_job(cache: SketchCache, job: dict[str, Any]) -> dict[str, Any]:
 
 def worker_main(conn, sketch_path: str) -> None:
     """Entry point of the spawned process: answer jobs until told to stop."""
+    from gencraft.timelimit import die_with_parent
+
+    die_with_parent()  # killed with the live server, even by SIGKILL: never left spinning
     path = Path(sketch_path)
     cache = SketchCache(path)
     import gencraft.render  # noqa: F401 - warm the imports before the first job
