@@ -1,64 +1,239 @@
-"""A gallery of classic curves from "The Algorithmic Beauty of Plants", chapter 1.
+"""Plates after "The Algorithmic Beauty of Plants", chapter 1: each token a page of figures.
 
-Each cell is a preset (``gencraft lsystem --list``) derived, interpreted by the
-turtle and fitted into its frame with one batched ``Canvas.polylines`` call,
-captioned with its figure number. ``detail`` trades derivation steps for speed.
+The hash lays out the plate: a grid of Koch islands and space-filling curves,
+a row of bracketed plants, the development of one system over successive
+derivations, a row of individuals of one stochastic L-system (every one
+different, as in ABoP Fig. 1.27), or one specimen alone. It also chooses the
+figures, the paper and ink, and how far each figure's branching angle is
+perturbed. Every panel is captioned as in the book, "(a) n=5, δ=25.7°", with
+the values actually drawn.
+
+Derivation steps and line weight adapt to the pixels each panel has: a
+figure is derived only as deep as its segments stay a couple of pixels long
+(``detail`` asks for more or fewer steps within that limit), and its line
+width follows the ink its curve lays down, so dense figures stay open
+lines instead of clogging into blobs at any size.
 """
-from gencraft.draw.color import mix, palette
-from gencraft.lsystem import derive, draw_turtle, interpret, load_preset
+from dataclasses import replace
+
+import numpy as np
+
+from gencraft.draw.color import mix
+from gencraft.lsystem import derive, interpret, load_preset, parse_lsystem
+from gencraft.lsystem.draw import draw_turtle, fit_box
 from gencraft.params import Choice, Float, Int
 
 TITLE = "ABoP chapter 1"
 SIZE = (1500, 1200)
 
-detail = Int(0, -2, 1, help="derivation steps added to each figure's own n")
-ink = Choice("ink", ["ink", "sea", "forest", "dusk", "ember"], help="palette")
+plate = Choice("plants", ["curves", "plants", "development", "stochastic", "specimen"],
+               weights=[3, 3, 2, 2, 1], trait="Plate", help="what the page shows")
+ink = Choice("book", ["book", "sepia", "botanical", "cyanotype", "slate", "vermilion"],
+             weights=[4, 3, 3, 2, 1, 1], trait="Paper", help="paper and ink")
+jitter = Float(0.0, 0.0, 6.0, step=0.5, vary={0.0: 5, 2.0: 3, 5.0: 1}, trait="Angle",
+               bands={"as published": 0.5, "perturbed": 3.0, "wild": None},
+               help="largest change, in degrees, to each figure's branching angle")
+detail = Int(0, -2, 1, help="derivation steps added to each figure's own n (within what the pixels allow)")
 weight = Float(1.0, 0.4, 2.5, help="line weight")
-columns = Int(4, 2, 6, help="cells per row")
 
-FIGURES = ["koch-island", "quadratic-snowflake", "islands-and-lakes", "koch-1.9b",
-           "dragon", "sierpinski-arrowhead", "gosper-hexagonal", "gosper-quadratic",
-           "plant-1.24a", "plant-1.24c", "plant-1.24d", "hogeweg-1.31b"]
-PLANTS = {"plant-1.24a", "plant-1.24c", "plant-1.24d", "hogeweg-1.31b"}
+INKS = {  # background, ink, plant ink, caption ink
+    "book": ("#f7f4ec", "#1c1c1e", "#1c1c1e"),
+    "sepia": ("#efe3cc", "#4a3222", "#4a3222"),
+    "botanical": ("#f3efe2", "#26241f", "#2f5a2a"),
+    "cyanotype": ("#1e4b78", "#eef3f7", "#eef3f7"),
+    "slate": ("#1a1d21", "#e8dfc8", "#c9d8a8"),
+    "vermilion": ("#f6f0e4", "#b8321f", "#b8321f"),
+}
+CURVES = ["koch-island", "quadratic-koch-island", "quadratic-snowflake", "islands-and-lakes",
+          "koch-1.9a", "koch-1.9b", "koch-1.9c", "koch-1.9d", "koch-1.9e", "koch-1.9f",
+          "dragon", "sierpinski-arrowhead", "gosper-hexagonal", "gosper-quadratic"]
+PLANTS = ["plant-1.24a", "plant-1.24b", "plant-1.24c", "plant-1.24d", "plant-1.24e", "plant-1.24f",
+          "hogeweg-1.31a", "hogeweg-1.31b", "hogeweg-1.31c", "hogeweg-1.31d", "hogeweg-1.31e"]
+# systems whose development reads well, with the derivation steps to show
+DEVELOP = {"koch-island": [0, 1, 2, 3], "dragon": [2, 4, 6, 8, 10], "sierpinski-arrowhead": [1, 2, 3, 4, 5],
+           "gosper-hexagonal": [1, 2, 3, 4], "plant-1.24a": [1, 2, 3, 4, 5], "plant-1.24d": [3, 4, 5, 6, 7],
+           "plant-1.24f": [2, 3, 4, 5], "hogeweg-1.31b": [10, 15, 20, 25, 30],
+           "quadratic-snowflake": [1, 2, 3, 4]}
+# stochastic systems: the book's Fig. 1.27 and two relatives built on Fig. 1.24 b and e
+STOCHASTIC = {
+    "stochastic-plant": None,
+    "stochastic-1.24b": """
+        name: stochastic-1.24b
+        figure: 1.24b
+        axiom: F
+        angle: 20
+        n: 5
+        F -> F[+F]F[-F][F] : 0.4
+        F -> F[+F][-F]F    : 0.3
+        F -> F[-F]F[+F]F   : 0.3
+    """,
+    "stochastic-1.24e": """
+        name: stochastic-1.24e
+        figure: 1.24e
+        axiom: X
+        angle: 25.7
+        n: 6
+        X -> F[+X][-X]FX : 0.45
+        X -> F[+X]F[-X]X : 0.25
+        X -> F[-X]FX     : 0.15
+        X -> F[+X]FX     : 0.15
+        F -> FF
+    """,
+}
+PLATE_CAPTION = {
+    "curves": "Koch constructions and curves generated by edge rewriting",
+    "plants": "Plant-like structures generated by bracketed L-systems",
+    "development": "Development of {}: successive derivations",
+    "stochastic": "Stochastic branching structures: one L-system, different seeds",
+    "specimen": "{}",
+}
+
+
+def _system(name):
+    src = STOCHASTIC.get(name)
+    return parse_lsystem(src) if src else load_preset(name)
+
+
+def _panels(rng, p):
+    """The plate's panels as (system, n, stream name) and its caption."""
+    kind = p.plate
+    if kind == "curves":
+        k = int(rng.choice([4, 6, 6, 9]))
+        names = list(rng.choice(CURVES, size=k, replace=False))
+        panels = [(_system(nm), None, nm) for nm in names]
+    elif kind == "plants":
+        k = int(rng.choice([3, 4, 5, 6]))
+        names = list(rng.choice(PLANTS, size=k, replace=False))
+        names.sort(key=lambda nm: load_preset(nm).figure)
+        panels = [(_system(nm), None, nm) for nm in names]
+    elif kind == "development":
+        nm = str(rng.choice(sorted(DEVELOP)))
+        s = _system(nm)
+        panels = [(s, n, nm) for n in DEVELOP[nm]]
+    elif kind == "stochastic":
+        nm = str(rng.choice(sorted(STOCHASTIC)))
+        s = _system(nm)
+        k = int(rng.choice([4, 5, 6]))
+        panels = [(s, None, f"{nm}-{i}") for i in range(k)]
+    else:
+        nm = str(rng.choice(CURVES + PLANTS))
+        panels = [(_system(nm), None, nm)]
+    first = panels[0][0]
+    figs = sorted({s.figure for s, _, _ in panels}, key=lambda f: (len(f), f))
+    fig = "Figure " + (figs[0] if len(figs) == 1 else f"{figs[0]}–{figs[-1]}")
+    text = PLATE_CAPTION[kind].format(first.description or first.name)
+    return panels, f"{fig}. {text[:1].upper()}{text[1:]}"
+
+
+def _grid(k, w, h, plant):
+    """Rows and columns for k panels that give the largest cells of the wanted aspect."""
+    aspect = 0.62 if plant else 1.0       # cell width / height
+    best = None
+    for cols in range(1, k + 1):
+        rows = -(-k // cols)
+        cw, ch = w / cols, h / rows
+        side = min(cw, ch * aspect)
+        if best is None or side > best[0] + 1e-9:
+            best = (side, rows, cols)
+    return best[1], best[2]
+
+
+def _derive_fitted(system, n_want, rng_name, rng, box, plant, min_seg):
+    """Derive as deep as n_want while segments stay min_seg pixels long; returns (shape, n, fit)."""
+    n = n_want
+    while True:
+        word = derive(system, n=n, rng=rng.stream(rng_name))
+        shape = interpret(system, word, heading=None if plant else 0.0)
+        proj = shape.project(0.0, 0.0)
+        fit = fit_box(proj.bbox(), box, 0.06, "bottom" if plant else "center")
+        if fit.scale >= min_seg or n <= 1:
+            return shape, n, fit
+        n -= 1
+
+
+def _text(c, x, y, s, size, color, max_w, align="center", font="serif"):
+    """Text that shrinks to fit max_w (skipped when it would be unreadably small)."""
+    ctx = c.ctx
+    ctx.select_font_face(font)
+    ctx.set_font_size(size)
+    width = ctx.text_extents(s).x_advance
+    if width > max_w:
+        size *= max_w / width
+    if size < 6.0:
+        return
+    c.no_stroke().fill(color).text(x, y, s, size=size, font=font, align=align)
 
 
 def draw(c, rng, p):
-    pal = palette(p.ink)
-
-    def lum(col):
-        return 0.2126 * col[0] + 0.7152 * col[1] + 0.0722 * col[2]
-
-    # only the palette colours that stand out from the paper
-    inks = [col for col in pal if abs(lum(col) - lum(pal.background)) > 0.3] or [pal.ink]
-    c.background(pal.background)
+    bg, ink_c, plant_c = INKS[p.ink]
+    c.background(bg)
     w, h = c.size
-    rows = -(-len(FIGURES) // p.columns)
-    pad, caption = w * 0.035, 30.0
-    cw = (w - pad * (p.columns + 1)) / p.columns
-    ch = (h - pad * (rows + 1) - 54) / rows
-    faint = mix(pal.ink, pal.background, 0.82)
-    c.fill(mix(pal.ink, pal.background, 0.25)).text(w / 2, pad + 14, TITLE.upper(), size=20, align="center")
-    for i, name in enumerate(FIGURES):
-        system = load_preset(name)
-        n = max(1, system.n + p.detail)
-        x = pad + (i % p.columns) * (cw + pad)
-        y = 54 + pad + (i // p.columns) * (ch + pad)
-        # frame: a hairline box with the caption below the drawing
-        c.no_fill().stroke(faint, width=1.0).rect(x, y, cw, ch)
-        word = derive(system, n=n, rng=rng.stream(name))
-        shape = interpret(system, word, heading=None if name in PLANTS else 0.0)
-        color = inks[i % len(inks)]
-        if p.ink == "ink":
-            color = pal.ink if name not in PLANTS else "#2d4a22"
-        segs = max(shape.draw_count, 1)
-        lw = p.weight * (1.6 if segs < 3000 else 1.1 if segs < 12000 else 0.7)
-        c.stroke(color)
-        draw_turtle(c, shape, box=(x, y, cw, ch - caption), margin=0.09, line_width=lw,
-                    anchor="bottom" if name in PLANTS else "center")
-        c.no_stroke().fill(mix(pal.ink, pal.background, 0.35))
-        c.text(x + cw / 2, y + ch - 12, f"{system.figure}  {name.replace('-', ' ')}  n={n}", size=13,
-               align="center")
+    u = min(w, h)
+    lay = rng.stream("plate")
+    panels, caption = _panels(lay, p)
+    plant = bool(panels[0][0].name in PLANTS or panels[0][0].name.startswith("stochastic")
+                 or panels[0][0].name.startswith("plant") or panels[0][0].name.startswith("hogeweg"))
+    mx, top, bottom = u * 0.07, u * 0.07, u * 0.11
+    label_h = u * 0.045
+    seg_px = 3.0 if u >= 500 else 1.8          # shortest curve segment, in pixels (thumbnails: finer)
+
+    def cells(k):
+        rows, cols = _grid(k, w - 2 * mx, h - top - bottom, plant)
+        return rows, cols, (w - 2 * mx) / cols, (h - top - bottom) / rows
+
+    rows, cols, cw, ch = cells(len(panels))
+    if p.plate == "development":
+        # show only the steps the pixels can hold, so no two panels repeat one derivation
+        pad = min(cw, ch) * 0.06
+        s0 = panels[-1][0]
+        box = (0.0, 0.0, cw - 2 * pad, ch - 2 * pad - label_h)
+        _, n_max, _ = _derive_fitted(s0, panels[-1][1], panels[-1][2], rng, box, plant, 0.6 if plant else seg_px)
+        keep = [q for q in panels if q[1] <= n_max]
+        panels = keep if len(keep) >= 2 else panels[:2]
+        rows, cols, cw, ch = cells(len(panels))
+    soft = mix(ink_c, bg, 0.35)
+    jit = rng.stream("angles")
+    for i, (system, n_fixed, name) in enumerate(panels):
+        r, col = divmod(i, cols)
+        left_in_row = len(panels) - r * cols
+        shift = (cols - min(cols, left_in_row)) * cw / 2          # centre a short last row
+        x, y = mx + col * cw + shift, top + r * ch
+        pad = min(cw, ch) * 0.06
+        box = (x + pad, y + pad, cw - 2 * pad, ch - 2 * pad - label_h)
+        is_plant = system.name in PLANTS or system.name.startswith(("stochastic", "plant", "hogeweg"))
+        delta = system.angle
+        if p.jitter > 0:
+            scale = 1.0 if is_plant else 0.0 if p.plate == "development" else 0.5
+            delta = round(system.angle + float(jit.uniform(-1, 1)) * p.jitter * scale, 1)
+        # a perturbed curve no longer closes and crosses itself: give it room
+        min_seg = 0.6 if is_plant else seg_px * (1 + min(abs(delta - system.angle), 3.0))
+        system = replace(system, angle=delta)
+        n_want = n_fixed if n_fixed is not None else max(1, system.n + p.detail)
+        shape, n, fit = _derive_fitted(system, n_want, name, rng, box, is_plant, min_seg)
+        # line width from the ink the figure lays down: dense figures get thinner lines
+        proj = shape.project(0.0, 0.0)
+        seg = np.diff(proj.coords, axis=0) * fit.scale
+        ok = np.ones(len(seg), dtype=bool)
+        ok[proj.offsets[1:-1] - 1] = False
+        total = float(np.hypot(seg[ok, 0], seg[ok, 1]).sum()) if len(seg) else 1.0
+        area = box[2] * box[3]
+        lw = (0.035 if is_plant else 0.09) * area / max(total, 1e-9)
+        if not is_plant:
+            lw = min(lw, 0.4 * fit.scale)                          # never wider than the gaps
+        lw = float(np.clip(lw, 0.45 if u >= 300 else 0.9, 0.0016 * u + 0.6)) * p.weight
+        c.stroke(plant_c if is_plant else ink_c)
+        draw_turtle(c, shape, box=box, margin=0.06, line_width=lw, anchor="bottom" if is_plant else "center")
+        label = f"({chr(97 + i)})  n={n}, δ={delta:g}°"
+        _text(c, x + cw / 2, y + ch - pad - label_h * 0.25, label, u * 0.02, soft, cw - 2 * pad)
+    _text(c, mx, h - bottom * 0.42, caption, u * 0.022, soft, w - 2 * mx, align="left")
 
 
 def features(rng, p):
-    return {"Palette": p.ink, "Detail": {-2: "sketchy", -1: "light", 0: "as published", 1: "dense"}[p.detail]}
+    if rng is None:
+        return {}
+    panels, _ = _panels(rng.stream("plate"), p)
+    traits = {"Figures": len(panels)}
+    name = panels[0][0].name
+    if p.plate == "development" and not (name in PLANTS or name.startswith(("plant", "hogeweg"))):
+        traits["Angle"] = "as published"        # a curve's development keeps the book's angle
+    return traits

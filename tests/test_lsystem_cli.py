@@ -118,4 +118,4 @@ def test_sketches_render_with_features():
     gallery = load_sketch(root / "abop.py")
     img = render(gallery, {"detail": -2}, seed=0, size=(300, 240)).rgba
     assert (img[..., :3].astype(int).sum(axis=2) < 300).mean() > 0.01  # there is ink
-    assert gallery.call_features(None, gallery.resolve({}))["Detail"] == "as published"
+    assert gallery.call_features(None, gallery.resolve({}))["Angle"] == "as published"
