@@ -37,7 +37,8 @@ def test_sketch_renders_deterministically_with_traits(name):
 def test_truchet_traits_follow_the_hash():
     sketch = load_sketch(SKETCHES / "truchet.py")
     params = sketch.resolve()
-    palettes = {sketch.call_features(parse_seed(i).rng(), params)["Palette"] for i in range(40)}
-    assert len(palettes) >= 4  # 'by hash': tokens differ in palette
-    fixed = sketch.resolve({"colours": "sea"})
-    assert sketch.call_features(parse_seed(1).rng(), fixed)["Palette"] == "sea"
+    palettes = {sketch.call_features(parse_seed(i).rng(), sketch.for_token(params, parse_seed(i)))["Palette"]
+                for i in range(40)}
+    assert len(palettes) >= 4  # each token's hash draws its palette
+    fixed = sketch.resolve({"colours": "indigo"})  # a pinned palette is never drawn
+    assert sketch.call_features(parse_seed(1).rng(), sketch.for_token(fixed, parse_seed(1)))["Palette"] == "indigo"
