@@ -37,8 +37,8 @@ def gencraft(*args: str) -> subprocess.CompletedProcess:
 
 #: the gallery's running order, chosen for quality and rhythm (light and dark pieces alternate);
 #: sketches not listed follow in name order, fixtures are left out
-ORDER = ["flow", "subdivision", "truchet", "reaction", "attractor", "packing", "watercolour", "contours",
-         "growth", "garden", "marble", "stipple", "abop", "loop"]
+ORDER = ["flow", "subdivision", "truchet", "morphogen", "attractor", "packing", "wash", "contours",
+         "meander", "garden", "marble", "stipple", "abop", "loop"]
 STRIP = 8            # tokens per sketch in the gallery
 STRIP_SIZE = "720x720"
 
