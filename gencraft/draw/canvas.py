@@ -309,6 +309,32 @@ class Canvas:
         ctx.new_path()
         return self
 
+    def filter(self, fn) -> "Canvas":
+        """Replace the raster with ``fn(rgba)``: a finishing pass over everything drawn so far.
+
+        ``fn`` takes the (H, W, 4) uint8 straight-RGBA pixels and returns a new
+        array of the same shape (e.g. ``gencraft.sim.finish_paper``'s paper and
+        grain). On SVG/PDF canvases it does nothing: there are no pixels.
+        """
+        if self.format != "png":
+            return self
+        surface = self.surface
+        surface.flush()
+        out = np.asarray(fn(surface_to_rgba(surface)))
+        h, w, stride = surface.get_height(), surface.get_width(), surface.get_stride()
+        if out.shape != (h, w, 4) or out.dtype != np.uint8:
+            raise ValueError(f"filter function must return an ({h}, {w}, 4) uint8 array, "
+                             f"got shape {out.shape} dtype {out.dtype}")
+        buf = np.ndarray((h, stride // 4, 4), dtype=np.uint8, buffer=surface.get_data())[:, :w]
+        a = out[..., 3:4]
+        if (a == 255).all():
+            buf[..., :3] = out[..., 2::-1]
+        else:  # cairo stores premultiplied colour
+            buf[..., :3] = ((out[..., 2::-1].astype(np.uint16) * a.astype(np.uint16) + 127) // 255).astype(np.uint8)
+        buf[..., 3] = out[..., 3]
+        surface.mark_dirty()
+        return self
+
     # ---------------------------------------------------------------- output
     def to_array(self) -> np.ndarray:
         """The PNG canvas as an (H, W, 4) uint8 RGBA array (un-premultiplied)."""
