@@ -25,10 +25,11 @@ bench: setup
 setup: $(STAMP)
 
 # System packages: pycairo builds against libcairo2-dev; browser tests use
-# Debian's chromium. Installed only when missing.
-$(SYSDEPS):
+# Debian's chromium; shared-study tests start a throwaway PostgreSQL server.
+# Installed only when missing (re-checked when this file changes).
+$(SYSDEPS): Makefile
 	@missing=""; \
-	for p in libcairo2-dev pkg-config chromium; do \
+	for p in libcairo2-dev pkg-config chromium postgresql; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

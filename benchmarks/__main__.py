@@ -2,15 +2,21 @@
 
 Prints a Markdown table (paste it into the README) of gencraft against named
 baselines measured in the same run, and writes benchmarks/results.json.
+Ratios are medians of interleaved pairs with their min-max where the module
+uses ``harness.compare``; the load average is recorded before and after each
+topic, and first-call (compile) times are listed apart from the table.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
+import os
 import pkgutil
 import platform
 import sys
+import time
 from pathlib import Path
 
 import benchmarks
@@ -32,11 +38,29 @@ def fmt_time(s: float | None) -> str:
     return f"{s:.2f} s"
 
 
+def load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
+def fmt_ratio(r: Result) -> str:
+    if r.ratio is None:
+        return "—"
+    digits = 2 if r.ratio < 10 else 1
+    text = f"**{r.ratio:.{digits}f}×**"
+    if r.ratio_range is not None:
+        lo, hi = r.ratio_range
+        text += f" ({lo:.{digits}f}–{hi:.{digits}f})"
+    return text
+
+
 def table(results: list[Result]) -> str:
-    lines = ["| topic | case | gencraft | baseline | baseline time | ratio | goal | notes |",
+    lines = ["| topic | case | gencraft | baseline | baseline time | ratio (min–max) | goal | notes |",
              "|---|---|---|---|---|---|---|---|"]
     for r in results:
-        ratio = "—" if r.ratio is None else f"**{r.ratio:.1f}×**"
+        ratio = fmt_ratio(r)
         notes = ", ".join(f"{v:,.3g} {k}" if isinstance(v, (int, float)) else f"{k}: {v}"
                           for k, v in r.extra.items())
         lines.append(f"| {r.topic} | {r.case} | {fmt_time(r.ours)} | {r.baseline_name} | "
@@ -53,14 +77,32 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     topics = [t for t in args.only.split(",") if t] or discover()
     results: list[Result] = []
+    loads: dict[str, tuple[float, float]] = {}
+    started = time.perf_counter()
     for topic in topics:
         mod = importlib.import_module(f"benchmarks.bench_{topic}")
-        print(f"running {topic} ...", file=sys.stderr, flush=True)
+        before = load()
+        print(f"running {topic} (load average {before:.2f}) ...", file=sys.stderr, flush=True)
         results.extend(mod.run(quick=args.quick, device=args.device))
-    print(f"\nmachine: {platform.machine()}, {platform.python_version()}, "
-          f"{__import__('os').cpu_count()} cores\n")
+        loads[topic] = (before, load())
+    all_loads = [v for pair in loads.values() for v in pair]
+    print(f"\nmachine: {platform.machine()}, {platform.python_version()}, {os.cpu_count()} cores; "
+          f"1-min load average {min(all_loads):.1f}–{max(all_loads):.1f} during the run "
+          f"({time.perf_counter() - started:.0f} s)\n")
     print(table(results))
-    Path(args.out).write_text(json.dumps([{**r.__dict__, "ratio": r.ratio} for r in results], indent=2))
+    first = [r for r in results if r.compile_s is not None and r.compile_s >= 0.05]
+    if first:
+        print("\nFirst call beyond a warm one (compiling, or loading compiled code), not in the times above:")
+        for r in first:
+            print(f"- {r.topic} / {r.case}: {fmt_time(r.compile_s)}")
+    print("\nload average per topic (before → after): "
+          + ", ".join(f"{t} {a:.1f} → {b:.1f}" for t, (a, b) in loads.items()))
+    rows = []
+    for r in results:
+        row = dataclasses.asdict(r)
+        row.update(ratio=r.ratio, ratio_range=r.ratio_range)
+        rows.append(row)
+    Path(args.out).write_text(json.dumps({"load_average": loads, "results": rows}, indent=2, default=str))
     return 0
 
 

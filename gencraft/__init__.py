@@ -6,6 +6,8 @@ The names an artist needs in a sketch are importable from here::
 
 Engines live in submodules (``gencraft.noise``, ``gencraft.lsystem``,
 ``gencraft.particles``); ML is under ``gencraft.ml`` and imported only on use.
+In Jupyter, ``gencraft.show``, ``gencraft.interact``, ``gencraft.grid`` and
+``gencraft.edition_preview`` (see :mod:`gencraft.notebook`) load on first use.
 """
 __version__ = "0.1.0"
 
@@ -16,3 +18,18 @@ __all__ = [
     "__version__", "Float", "Int", "Bool", "Choice", "Colour", "Color",
     "palette", "Palette", "PALETTES", "gradient", "colormap", "mix", "hsl", "parse_color",
 ]
+
+#: notebook helpers, imported on first use so that `import gencraft` stays light (see gencraft.notebook)
+_NOTEBOOK = ("show", "interact", "grid", "edition_preview")
+
+
+def __getattr__(name):
+    if name == "morph":  # gencraft.morph(sketch, keyframes, frames): see gencraft.morphing
+        from gencraft.morphing import morph
+
+        return morph
+    if name in _NOTEBOOK:
+        from gencraft import notebook
+
+        return getattr(notebook, name)
+    raise AttributeError(f"module 'gencraft' has no attribute {name!r}")

@@ -7,6 +7,7 @@ either exists whole or not at all, even after `kill -9`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import tempfile
@@ -39,10 +40,16 @@ def atomic_path(dest: str | os.PathLike) -> Iterator[Path]:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, dest)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
+            kept = "the existing file is kept" if dest.exists() else "nothing was written"
+            raise UserError(f"cannot write {str(dest)!r}: {os.strerror(exc.errno).lower()} ({kept})") from None
         raise
+
+
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 def remove_orphaned_parts(dest: Path) -> None:

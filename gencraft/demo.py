@@ -37,8 +37,8 @@ def gencraft(*args: str) -> subprocess.CompletedProcess:
 
 #: the gallery's running order, chosen for quality and rhythm (light and dark pieces alternate);
 #: sketches not listed follow in name order, fixtures are left out
-ORDER = ["flow", "subdivision", "truchet", "morphogen", "attractor", "packing", "wash", "contours",
-         "meander", "garden", "marble", "stipple", "abop", "loop"]
+ORDER = ["flow", "mosaic", "truchet", "morphogen", "attractor", "bloom", "wash", "contours",
+         "meander", "garden", "marble", "ranges", "abop", "loop"]
 STRIP = 8            # tokens per sketch in the gallery
 STRIP_SIZE = "720x720"
 
@@ -97,7 +97,37 @@ def run_compare() -> dict:
     return {"image": "compare.png"}
 
 
-def write_index(sketches: list[dict], edition: dict, explore: dict, compare: dict) -> Path:
+MORPH_SKETCH = "flow"
+MORPH_SEED = "7"
+MORPH_TO = ["turbulence=1.6", "scale=2.8", "width=0.014", "length=1.1"]   # B: the same token, other weather
+
+
+def run_morph_and_grade() -> dict:
+    """A morph between two renders of one token (a looping GIF), and a colour grade of the first."""
+    from gencraft.post.lut import identity_lut, write_cube
+
+    folder = GALLERY / "morph"
+    folder.mkdir(parents=True, exist_ok=True)
+    rel = folder.relative_to(ROOT)
+    sketch = f"sketches/{MORPH_SKETCH}.py"
+    gencraft("render", sketch, "--seed", MORPH_SEED, "--size", "480x480", "-o", rel / "a.png")
+    overrides = [arg for pin in MORPH_TO for arg in ("-p", pin)]
+    gencraft("render", sketch, "--seed", MORPH_SEED, "--size", "480x480", *overrides, "-o", rel / "b.png")
+    gencraft("morph", sketch, rel / "a.png", rel / "b.png", "--frames", "32", "--loop", "--ease", "cosine",
+             "--fps", "12", "-q", "-o", GALLERY.relative_to(ROOT) / "morph.gif")
+    lut = identity_lut(17)  # a gentle film look: lifted blacks, softened highlights, warm shadows
+    lut.table = 0.04 + 0.92 * lut.table ** 1.08
+    lut.table[..., 0] += 0.02 * (1 - lut.table[..., 0])
+    lut.title = "gencraft demo film"
+    (folder / "film.cube").write_text(write_cube(lut))
+    gencraft("grade", rel / "a.png", "--contrast", "1.1", "--saturation", "1.15", "--temperature", "0.15",
+             "--palette", "dusk", "--palette-mix", "0.2", "--lut", rel / "film.cube",
+             "-o", GALLERY.relative_to(ROOT) / "graded.png")
+    return {"sketch": MORPH_SKETCH, "morph": "morph.gif", "a": "morph/a.png", "b": "morph/b.png",
+            "graded": "graded.png", "to": MORPH_TO}
+
+
+def write_index(sketches: list[dict], edition: dict, explore: dict, compare: dict, post: dict | None = None) -> Path:
     def strip(item: dict) -> str:
         cells = "".join(
             f'<a class="token" href="{html.escape(t["full"])}"><img loading="lazy" src="{html.escape(t["thumb"])}" '
@@ -137,16 +167,30 @@ composition and rare features vary; click a token for the full image, or an edit
 “{html.escape(explore['prompt'])}” with the bundled tiny CLIP: <a href="{explore['folder']}">results</a>.</p>
 {explore_imgs}
 <h2>Rule-based vs learned</h2><a href="{compare['image']}"><img style="max-width:1200px" src="{compare['image']}"></a>
+{_post_section(post)}
 </body></html>"""
     index = GALLERY / "index.html"
     index.write_text(page)
     return index
 
 
+def _post_section(post: dict | None) -> str:
+    if not post:
+        return ""
+    return (f'<h2>Morph and grade</h2><p>One token of <code>{post["sketch"]}</code> morphing to itself under other '
+            f'weather (<code>{html.escape(" ".join(post["to"]))}</code>) and back: every frame pins every '
+            'parameter, the first has the pixels of <a href="' + post["a"] + '">A</a>, the midpoint those of '
+            '<a href="' + post["b"] + '">B</a>. Then A colour-graded in OKLab with a palette remap and a '
+            '<code>.cube</code> LUT; the grade is a stage in its recipe, replayed by <code>gencraft reproduce</code>.</p>'
+            f'<img style="width:480px" src="{post["morph"]}"> '
+            f'<a href="{post["a"]}"><img style="width:360px" src="{post["a"]}"></a> '
+            f'<a href="{post["graded"]}"><img style="width:360px" src="{post["graded"]}"></a>')
+
+
 def main() -> None:
     t0 = time.perf_counter()
     GALLERY.mkdir(exist_ok=True)
-    for sub in ("sketches", "edition", "explore"):
+    for sub in ("sketches", "edition", "explore", "morph"):
         shutil.rmtree(GALLERY / sub, ignore_errors=True)
     print("1/4 rendering sketches", flush=True)
     sketches = render_sketches()
@@ -156,9 +200,11 @@ def main() -> None:
     explore = run_exploration()
     print("4/4 rule-based vs CLIP-steered vs refined", flush=True)
     compare = run_compare()
-    index = write_index(sketches, edition, explore, compare)
+    print("+ a morph and a colour grade", flush=True)
+    post = run_morph_and_grade()
+    index = write_index(sketches, edition, explore, compare, post)
     (GALLERY / "demo.json").write_text(json.dumps(
-        {"sketches": sketches, "edition": edition, "explore": explore, "compare": compare}, indent=2))
+        {"sketches": sketches, "edition": edition, "explore": explore, "compare": compare, "post": post}, indent=2))
     print(f"\ndemo finished in {time.perf_counter() - t0:.0f} s — open {index}")
 
 

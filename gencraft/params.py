@@ -412,11 +412,18 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
     """Read a JSON object of parameter values (as written by render/explore)."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserError(f"parameters file {str(path)!r} does not exist") from None
     except json.JSONDecodeError as exc:
         raise UserError(f"parameters file {str(path)!r} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"parameters file {str(path)!r} is not UTF-8 text (byte {exc.start}): "
+                        "expected a UTF-8 JSON file") from None
+    except (IsADirectoryError, PermissionError) as exc:
+        raise UserError(f"cannot read parameters file {str(path)!r}: {exc.strerror}") from None
+    except RecursionError:
+        raise UserError(f"parameters file {str(path)!r} nests too deeply: expected an object of name: value") from None
     if isinstance(data, dict) and isinstance(data.get("params"), dict):
         data = data["params"]  # accept a recipe/metadata file too
     if not isinstance(data, dict):

@@ -7,7 +7,6 @@ anywhere.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -15,15 +14,15 @@ from typing import Any, Mapping
 import numpy as np
 
 from gencraft.atomic import atomic_path
-from gencraft.draw.canvas import FORMATS, PAPER_MM, Canvas, mm_to_px
+from gencraft.draw.canvas import FORMATS, Canvas
 from gencraft.errors import UserError
+from gencraft.sizes import MAX_PIXELS, MAX_SIDE, parse_size  # noqa: F401  (re-exported: gencraft.render.parse_size)
 from gencraft.params import Params
 from gencraft.provenance import PDF_RECIPE_PREFIX, encode_png, make_recipe, recipe_json, svg_with_recipe
 from gencraft.seeds import Seed, parse_seed
 from gencraft.sketch import Sketch, load_sketch
 
 OUTPUT_FORMATS = FORMATS + ("gif", "mp4")
-MAX_PIXELS = 200_000_000
 #: an animation is encoded from frames held in memory: cap them before drawing the first
 MAX_ANIMATION_BYTES = 4 * 2**30
 
@@ -41,37 +40,20 @@ class Render:
     def png_bytes(self) -> bytes:
         return encode_png(self.rgba, self.recipe)
 
+    def __repr__(self) -> str:  # short: a notebook keeps it beside the image
+        h, w = self.rgba.shape[:2]
+        return f"<Render {self.sketch.path.name} seed {self.seed} {w}x{h}>"
+
+    def _repr_png_(self) -> bytes:
+        """Jupyter shows the render inline, the recipe in the PNG (quick compression: a preview)."""
+        return encode_png(self.rgba, self.recipe, compress_level=1)
+
     def save(self, path: str | Path) -> Path:
         """Write the PNG atomically."""
         path = Path(path)
         with atomic_path(path) as tmp:
             tmp.write_bytes(self.png_bytes())
         return path
-
-
-def parse_size(text: str | tuple | None) -> tuple[int, int] | None:
-    """'1600x1200', '2000' (square), or a paper size at a dpi: 'A3@300', 'letter@150'."""
-    if text is None or isinstance(text, tuple):
-        return text
-    s = str(text).strip()
-    m = re.fullmatch(r"(\d+)\s*[xX×]\s*(\d+)", s) or re.fullmatch(r"(\d+)", s)
-    if m:
-        w = int(m.group(1))
-        h = int(m.group(2)) if m.lastindex == 2 else w
-    else:
-        m = re.fullmatch(r"([A-Za-z0-9]+)(?:@(\d+)(?:dpi)?)?", s)
-        paper = {k.lower(): v for k, v in PAPER_MM.items()}
-        if not m or m.group(1).lower() not in paper:
-            raise UserError(
-                f"size {s!r}: expected WIDTHxHEIGHT in pixels (e.g. 1600x1200) or a paper size at a dpi "
-                f"(e.g. A3@300; papers: {', '.join(PAPER_MM)})"
-            )
-        dpi = int(m.group(2) or 150)
-        wmm, hmm = paper[m.group(1).lower()]
-        w, h = mm_to_px(wmm, dpi), mm_to_px(hmm, dpi)
-    if w < 1 or h < 1 or w * h > MAX_PIXELS:
-        raise UserError(f"size {s!r}: expected between 1x1 and {MAX_PIXELS:,} pixels in all")
-    return (w, h)
 
 
 def output_format(path: str | Path) -> str:

@@ -97,7 +97,7 @@ def parse_seed(value: "int | str | Seed") -> Seed:
         raise UserError(f"seed must be an integer or a hash string, got {type(value).__name__} {value!r}")
     text = value.strip()
     if not text:
-        raise UserError("seed must not be empty")
+        raise UserError(f"seed {value!r} is empty: expected an integer, a token hash or a non-empty string")
     if _INT.match(text):
         return parse_seed(int(text))
     if text.lower().startswith("0x"):
@@ -111,11 +111,33 @@ def parse_seed(value: "int | str | Seed") -> Seed:
     return Seed(text, "str", b"str:" + text.encode("utf-8"))
 
 
+FX_HASH_LENGTH = 51  # fx(hash): "oo" followed by 49 base58 characters
+
+
 def is_token_hash(text: str) -> bool:
-    """True for an Art Blocks (0x+64 hex) or fx(hash) (oo+base58) style hash."""
+    """True for an Art Blocks (0x+64 hex) or fx(hash) (oo + 49 base58) token hash."""
     return bool(_HEX_HASH.match(text)) or (
-        text.startswith("oo") and len(text) > 2 and all(c in _B58_INDEX for c in text[2:])
+        text.startswith("oo") and len(text) == FX_HASH_LENGTH and all(c in _B58_INDEX for c in text[2:])
     )
+
+
+def parse_token_hash(value: str, what: str = "--hash") -> Seed:
+    """A token hash and nothing else (``--hash``): a mistyped hash must not become a string seed."""
+    text = str(value).strip()
+    if is_token_hash(text):
+        return parse_seed(text)
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    if text.lower().startswith("0x"):
+        raise UserError(f"{what} {shown!r}: expected '0x' followed by 64 hex digits (Art Blocks)")
+    if text.startswith("oo"):
+        bad = next((c for c in text[2:] if c not in _B58_INDEX), None)
+        if bad is not None:
+            raise UserError(f"{what} {shown!r}: {bad!r} is not a base58 character (base58 has no 0, O, I or l); "
+                            f"expected 'oo' followed by 49 base58 characters (fx(hash))")
+        raise UserError(f"{what} {shown!r}: expected 'oo' followed by 49 base58 characters (fx(hash)), "
+                        f"got {len(text) - 2}")
+    raise UserError(f"{what} {shown!r}: expected a token hash, '0x' followed by 64 hex digits (Art Blocks) or "
+                    "'oo' followed by 49 base58 characters (fx(hash)); use --seed for any other seed")
 
 
 class Random(np.random.Generator):

@@ -110,7 +110,7 @@ class Sketch:
         if not ok:
             raise UserError(f"{self.path}: SIZE = {size!r}: expected (WIDTH, HEIGHT) in whole pixels, "
                             "e.g. SIZE = (2000, 2000)")
-        from gencraft.render import parse_size
+        from gencraft.sizes import parse_size
 
         try:
             return parse_size(f"{int(w)}x{int(h)}")
@@ -151,6 +151,21 @@ class Sketch:
     def for_token(self, params: Params, seed) -> Params:
         """The token's parameters: varying ones the user did not pin drawn from its hash."""
         return draw_for_token(self.params, params, seed)
+
+    #: the longest side of the preview a notebook shows for a sketch object
+    PREVIEW_SIDE = 600
+
+    def _repr_png_(self) -> bytes:
+        """Jupyter shows a sketch as its render for seed 0 at a preview size (the pixels `render` gives)."""
+        from gencraft.draw.canvas import Canvas
+        from gencraft.seeds import parse_seed
+
+        w, h = self.default_size
+        scale = min(1.0, self.PREVIEW_SIDE / max(w, h))
+        canvas = Canvas(max(1, round(w * scale)), max(1, round(h * scale)), "png")
+        seed = parse_seed(0)
+        self.call_draw(canvas, seed.rng(), self.for_token(self.resolve(), seed))
+        return canvas._repr_png_()
 
     def call_draw(self, canvas, rng, params: Params, t: float = 0.0, frame: int = 0) -> None:
         """Call the sketch's draw(); its exceptions become a SketchError naming file:line."""

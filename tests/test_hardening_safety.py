@@ -318,3 +318,15 @@ def test_live_worker_dies_with_the_server_even_on_sigkill(write_sketch, tmp_path
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_sizes_given_as_tuples_are_capped_too():
+    from gencraft.render import parse_size, render
+
+    assert parse_size((640, 480)) == (640, 480)
+    with pytest.raises(UserError, match="at most 32767 pixels a side"):
+        parse_size((40000, 10))
+    with pytest.raises(UserError, match="200,000,000 pixels in all"):
+        render("sketches/flow.py", None, seed=1, size=(32000, 32000))
+    with pytest.raises(UserError, match="whole pixels"):
+        parse_size((1.5, 2))

@@ -447,3 +447,19 @@ def test_live_shows_drawn_values_and_neighbour_seeds_draw_their_own(write_sketch
         grid = client.post("/api/grid", json={"mode": "seeds", "rows": 1, "cols": 2}).json()
         assert all(c["overrides"]["tone"] == "moss" for c in grid["cells"])
         client.close()
+
+
+def test_json_with_infinity_or_nan_is_a_400_not_a_500(live):
+    """Issue 19 item 13: Python's json reads Infinity and NaN; the server must not."""
+    session, client, _ = live
+    headers = {"content-type": "application/json"}
+    for body in (b'{"set": {"radius": Infinity}}', b'{"set": {"rings": NaN}}', b'{"seed": "1", "x": -Infinity}',
+                 b'{"set": {"radius": 1e400}}'):
+        resp = client.post("/api/render", content=body, headers=headers)
+        assert resp.status_code == 400 and "NaN or Infinity" in resp.json()["error"], resp.text
+    resp = client.post("/api/grid", content=b'{"mode": "seeds", "rows": 1e400, "cols": 2}', headers=headers)
+    assert resp.status_code == 400, resp.text
+    resp = client.post("/api/render", content=b"[" * 100_000 + b"]" * 100_000, headers=headers)
+    assert resp.status_code == 400, resp.text
+    state = client.get("/api/state")
+    assert state.status_code == 200 and "Infinity" not in state.text and "radius" not in state.json()["overrides"]

@@ -40,6 +40,9 @@ COMMANDS = {
     "reproduce": Command("gencraft.cli.render:reproduce_cmd",
                          "Re-render FILE from its recipe and verify the bytes match."),
     "params": Command("gencraft.cli.render:params_cmd", "List a sketch's declared parameters."),
+    "plot": Command("gencraft.cli.render:plot_cmd",
+                    "Render SKETCH for a pen plotter: layered, optimised SVG/G-code/HPGL in mm.",
+                    "plotter", ("vpype", "vpype_cli")),
     "lsystem": Command("gencraft.cli.lsystem:lsystem", "Render, list or measure an L-system."),
     "attractor": Command("gencraft.cli.attractor:attractor", "Render a strange attractor as a density image."),
     "live": Command("gencraft.cli.live:live", "Serve a live page for SKETCH that re-renders on save.",
@@ -55,6 +58,10 @@ COMMANDS = {
                       "diffusion", ML + ("diffusers", "transformers")),
     "compare": Command("gencraft.cli.refine:compare",
                        "Rule-based vs CLIP-steered vs refined, side by side.", "ml", ML),
+    "morph": Command("gencraft.cli.morph:morph",
+                     "Morph SKETCH between recipes (or two prompts) into a GIF, MP4 or frames."),
+    "upscale": Command("gencraft.cli.post:upscale", "Upscale an image: re-render its recipe at a larger size."),
+    "grade": Command("gencraft.cli.post:grade", "Colour-grade an image in OKLab, to a palette or with a .cube LUT."),
 }
 
 

@@ -1,6 +1,7 @@
 """`gencraft attractor`: render a strange attractor as a tone-mapped density image."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -12,9 +13,12 @@ def _parse_params(text: str | None):
     if text is None:
         return None
     try:
-        return tuple(float(v) for v in text.replace(" ", "").split(",") if v != "")
+        values = tuple(float(v) for v in text.replace(" ", "").split(",") if v != "")
     except ValueError:
-        raise UserError(f"--params {text!r}: expected comma-separated numbers such as -1.4,1.6,1.0,0.7") from None
+        values = (math.nan,)
+    if not all(math.isfinite(v) for v in values):
+        raise UserError(f"--params {text!r}: expected comma-separated finite numbers such as -1.4,1.6,1.0,0.7")
+    return values
 
 
 def _parse_count(text: str) -> int:
@@ -22,7 +26,7 @@ def _parse_count(text: str) -> int:
         value = float(text.replace("_", ""))
     except ValueError:
         raise UserError(f"-n {text!r}: expected a number of points such as 10000000 or 1e7") from None
-    if value != int(value) or value < 1:
+    if not math.isfinite(value) or value != int(value) or value < 1:
         raise UserError(f"-n {text!r}: expected a positive whole number of points")
     return int(value)
 

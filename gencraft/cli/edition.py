@@ -22,7 +22,8 @@ from gencraft.timelimit import DEFAULT_RENDER_TIMEOUT, check_timeout
               help="File of token hashes, one per line (0x+64 hex or fx(hash) oo...).")
 @sketch_options
 @click.option("--format", "formats", default="png", show_default=True,
-              help="Comma-separated: png, svg (and mp4 for animated sketches, which always get a GIF preview).")
+              help="Comma-separated: png, svg, plotter-svg (a pen plot: layered, optimised, mm; needs the plotter "
+                   "extra), and mp4 for animated sketches (which always get a GIF preview).")
 @click.option("--workers", type=int, default=None, help="Local worker processes (default: all cores).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786.")

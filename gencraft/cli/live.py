@@ -37,8 +37,9 @@ def live(sketch, params_file, assignments, size, seed, host, port, open_browser,
         raise UserError(f"sketch file {sketch!r} does not exist")
     if path.suffix != ".py":
         raise UserError(f"sketch {sketch!r} is not a Python file (expected a .py sketch)")
-    if timeout <= 0:
-        raise UserError(f"--timeout {timeout:g}: expected a positive number of seconds")
+    from gencraft.timelimit import check_timeout
+
+    timeout = check_timeout(timeout)  # nan or inf would kill the scheduler thread
     if not 0 <= port <= 65535:
         raise UserError(f"--port {port}: expected 0 to 65535")
     parse_seed(seed)
@@ -52,6 +53,16 @@ def live(sketch, params_file, assignments, size, seed, host, port, open_browser,
     if params_file:
         overrides.update(load_params_file(params_file))
     overrides.update(parse_assignments(assignments))
+    if overrides:  # a misspelt -p must not be dropped silently; a sketch that fails to load is shown on the page
+        from gencraft.errors import SketchError
+        from gencraft.sketch import load_sketch
+
+        try:
+            declared = load_sketch(path, timeout=timeout + 60)
+        except SketchError:
+            declared = None
+        if declared is not None:
+            declared.resolve(overrides)
     session = LiveSession(path, size=parse_size(size), seed=seed, out_dir=out_dir, timeout=timeout,
                           prompt=prompt, clip_model=clip_model, overrides=overrides)
     serve(session, host=host, port=port, open_browser=open_browser, announce=lambda m: click.echo(m, err=False))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import click
@@ -17,6 +18,8 @@ def _parse_view(text: str | None):
         az, el = (float(p) for p in parts)
     except ValueError:
         raise UserError(f"--view {text!r}: expected 'AZIMUTH,ELEVATION' in degrees, e.g. 30,15") from None
+    if not (math.isfinite(az) and math.isfinite(el)):
+        raise UserError(f"--view {text!r}: expected finite degrees, e.g. 30,15")
     return (az, el)
 
 
@@ -59,8 +62,13 @@ def lsystem(source, steps, angle, heading, axiom, rules, draw_syms, ignore, seed
             for r in rows:
                 click.echo(f"{r['name']:<24} {r['figure']:<6} n={r['n']:<3} {r['description']}")
         return
-    if steps is not None and steps < 0:
-        raise UserError(f"-n {steps}: expected a number of steps >= 0")
+    from gencraft.lsystem.rewrite import MAX_STEPS
+
+    if steps is not None and not 0 <= steps <= MAX_STEPS:
+        raise UserError(f"-n {steps}: expected a number of steps from 0 to {MAX_STEPS:,}")
+    for flag, value in (("--angle", angle), ("--heading", heading)):
+        if value is not None and not math.isfinite(value):
+            raise UserError(f"{flag} {value}: expected a finite number of degrees")
     if max_modules is not None and max_modules < 1:
         raise UserError(f"--max-modules {max_modules}: expected a positive number")
     overrides = dict(n=steps, angle=angle, draw=set(draw_syms) if draw_syms else None,
@@ -75,7 +83,8 @@ def lsystem(source, steps, angle, heading, axiom, rules, draw_syms, ignore, seed
         system = load_source(source, **overrides)
     else:
         raise UserError("expected a preset name, a .lsys file, or --axiom with --rule (see --list)")
-    rng = parse_seed(seed).rng()
+    seed_obj = parse_seed(seed)
+    rng = seed_obj.rng()
     limit = max_modules or DEFAULT_MAX_MODULES
     if stats:
         from gencraft.lsystem.stats import lsystem_stats
@@ -98,8 +107,18 @@ def lsystem(source, steps, angle, heading, axiom, rules, draw_syms, ignore, seed
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg", "pdf"):
         raise UserError(f"output {str(out)!r}: expected a .png, .svg or .pdf file")
-    data = render_lsystem(system, size=parse_size(size), fmt=fmt, rng=rng, heading=heading,
-                          view=_parse_view(view), max_modules=limit)
+    from gencraft.lsystem.draw import lsystem_recipe
+
+    if axiom is not None:
+        label, text = "inline", "\n".join([f"axiom: {axiom}"] + list(rules))
+    else:
+        from gencraft.lsystem.presets import source_text
+
+        label, text = source_text(source)
+    size_px, view_angles = parse_size(size), _parse_view(view)
+    recipe = lsystem_recipe(label, text, overrides, seed_obj, size_px, fmt, heading, view_angles, max_modules)
+    data = render_lsystem(system, size=size_px, fmt=fmt, rng=rng, heading=heading, view=view_angles,
+                          max_modules=limit, recipe=recipe)
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
     click.echo(str(out))

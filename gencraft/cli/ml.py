@@ -1,4 +1,4 @@
-"""`gencraft score` and the `gencraft ml` group (training the tiny CLIP).
+"""`gencraft score` and the `gencraft ml` group (training the tiny CLIP and the tiny diffusion model).
 
 Thin click wrappers: the work is in :mod:`gencraft.ml.clip.model` and
 :mod:`gencraft.ml.clip.tiny`. Importing this module does not import torch, so
@@ -62,7 +62,7 @@ def score(images, prompt, negative, model_spec, metric, crops, seed, ensemble, d
 
 @click.group("ml")
 def ml_group():
-    """Models gencraft trains itself (the tiny CLIP)."""
+    """Models gencraft trains itself (the tiny CLIP, the tiny diffusion model)."""
 
 
 @ml_group.command("train-tiny-clip")
@@ -96,3 +96,70 @@ def train_tiny_clip(out, steps, shape_steps, seed, batch_size, threads, evaluate
         acc = accuracy(ClipModel(model, tok, spec=f"local-dir:{out}"))
         click.echo("held-out top-1 accuracy: " + ", ".join(
             f"{k} {acc[k]:.0%} (chance {acc[k + ' chance']:.0%})" for k in ("colour", "shape", "colour+shape")))
+
+
+@ml_group.command("train-tiny-diffusion")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              show_default="the bundled gencraft/ml/models/tiny-diffusion", help="output model folder")
+@click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True, help="training steps")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=5e-4, show_default=True,
+              help="peak AdamW learning rate")
+@click.option("--size", type=click.IntRange(min=8), default=64, show_default=True,
+              help="render size in pixels = the model's native size")
+@click.option("--crop", type=click.IntRange(min=0), default=32, show_default=True,
+              help="train on random CROP x CROP crops (0: whole renders)")
+@click.option("--per-sketch", type=click.IntRange(min=1), default=120, show_default=True,
+              help="training renders (token hashes) per sketch")
+@click.option("--sketch", "sketches", multiple=True,
+              help="train on this bundled sketch (repeatable; default: every art sketch)")
+@click.option("--channels", default="32,64,64", show_default=True,
+              help="UNet channels per level, comma-separated (multiples of 8)")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="torch CPU threads (same seed and threads: the same weights)")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="processes rendering the training data (once; it is cached)")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              show_default="~/.cache/gencraft/tiny-diffusion", help="render cache and checkpoint folder")
+@click.option("--checkpoint", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="checkpoint file (default: in the cache folder, named by the configuration)")
+@click.option("--save-every", type=click.IntRange(min=0), default=100, show_default=True,
+              help="write the checkpoint every N steps (0: only at the end and on Ctrl-C)")
+@click.option("--restart", is_flag=True, help="ignore an existing checkpoint and start from step 0")
+@click.option("--eval/--no-eval", "evaluate", default=True, show_default=True,
+              help="measure FID-like distances on held-out renders and draw the strength grid")
+@click.option("--eval-per-sketch", type=click.IntRange(min=2), default=16, show_default=True,
+              help="held-out renders per sketch for the evaluation")
+def train_tiny_diffusion(out, steps, batch_size, lr, size, crop, per_sketch, sketches, channels, seed, threads,
+                         workers, cache_dir, checkpoint, save_every, restart, evaluate, eval_per_sketch):
+    """Render the bundled sketches and train the tiny diffusion model on them (CPU, minutes)."""
+    from gencraft.ml import TINY_DIFFUSION_DIR
+    from gencraft.ml.refine.tiny.train import TrainConfig, train
+
+    out = out or TINY_DIFFUSION_DIR
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} exists and is not a folder")
+    try:
+        chans = tuple(int(c) for c in channels.split(","))
+    except ValueError:
+        raise UserError(f"--channels {channels!r}: expected whole numbers separated by commas, e.g. 32,64,64") from None
+    cfg = TrainConfig(steps=steps, batch_size=batch_size, lr=lr, size=size, crop=crop, per_sketch=per_sketch,
+                      channels=chans, seed=seed, sketches=list(sketches))
+    try:
+        summary = train(out, cfg, cache_dir=cache_dir, checkpoint=checkpoint, threads=threads, workers=workers,
+                        save_every=save_every, restart=restart, log=lambda m: click.echo(m, err=True))
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    click.echo(f"saved {out} ({summary['parameters']:,} parameters, final loss {summary['final_loss']:.4f}, "
+               f"{summary['train_seconds']:.0f} s training)")
+    if evaluate:
+        from gencraft.ml.refine.tiny.evaluate import evaluate as run_eval
+        from gencraft.ml.refine.tiny.evaluate import record
+
+        ev = run_eval(out, per_sketch=eval_per_sketch, seed=seed, cache_dir=cache_dir, workers=workers,
+                      threads=threads)
+        record(out, ev)
+        click.echo(f"FID-like (tiny CLIP) vs {ev['reference']} held-out renders: floor {ev['floor']:.3f}")
+        for row in ev["rows"]:
+            click.echo(f"  {row['what']}: trained {row['trained']:.3f}, random weights {row['random']:.3f}")

@@ -12,8 +12,9 @@ _DEVICE_HELP = "cpu (default, fp32), cuda or cuda:N (fp16), mps."
 
 @click.command()
 @click.argument("image", type=click.Path(dir_okay=False))
-@click.option("--model", "model", required=True, type=click.Path(),
-              help="Local diffusers model folder (save_pretrained: SD 1.5, SD-Turbo, SDXL...).")
+@click.option("--model", "model", default=None, type=click.Path(),
+              help="Local diffusers model folder (save_pretrained: SD 1.5, SD-Turbo, SDXL...); "
+                   "default (or 'tiny'): gencraft's bundled tiny diffusion model.")
 @click.option("--prompt", required=True, help="What the refined image should show.")
 @click.option("--negative", "negative", default=None, help="Negative prompt.")
 @click.option("--strength", type=float, default=0.4, show_default=True,
@@ -42,6 +43,11 @@ def refine(image, model, prompt, negative, strength, steps, guidance, seed, cont
     from gencraft.ml.refine.img2img import refine_file
 
     out = Path(out) if out else Path(image).with_name(Path(image).stem + "-refined.png")
+    if model is None:
+        from gencraft.ml import TINY_DIFFUSION_DIR
+
+        click.echo(f"no --model given: using gencraft's bundled tiny diffusion model ({TINY_DIFFUSION_DIR})",
+                   err=True)
     result = refine_file(image, out, model, prompt, save_control=save_control, negative_prompt=negative,
                          strength=strength, steps=steps, guidance=guidance, seed=seed, controlnet=controlnet,
                          control=control, control_scale=control_scale, resolution=resolution, device=device,
@@ -57,7 +63,8 @@ def refine(image, model, prompt, negative, strength, steps, guidance, seed, cont
 @click.option("--model", "clip_model", default="tiny", show_default=True,
               help="CLIP spec: tiny (bundled), local-dir:PATH, ARCH:FILE.safetensors.")
 @click.option("--refine-model", type=click.Path(), default=None,
-              help="Diffusion model folder; without it the refined column says 'not available'.")
+              help="Diffusion model folder, or 'tiny' (the bundled one); without it the refined column "
+                   "says 'not available'.")
 @click.option("--controlnet", type=click.Path(), default=None, help="ControlNet folder for the refinement.")
 @click.option("--negative", default=None, help="Negative prompt for the refinement.")
 @click.option("--strength", type=float, default=0.4, show_default=True)

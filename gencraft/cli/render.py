@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gencraft.cli.options import echo_json, sketch_options
+from gencraft.cli.plot import PLOT_EXTENSIONS, plotter_options
 from gencraft.errors import UserError
 from gencraft.params import load_params_file, parse_assignments
 from gencraft.sketch import load_sketch
@@ -18,20 +19,57 @@ from gencraft.sketch import load_sketch
 @click.option("--seed", default=None, help="Integer or any string.")
 @click.option("--hash", "token_hash", default=None, help="Token hash: 0x+64 hex or fx(hash) oo... base58.")
 @click.option("-o", "--out", type=click.Path(dir_okay=False), default=None,
-              help="Output file: .png, .svg, .pdf, .gif or .mp4 (default SKETCH.png).")
+              help="Output file: .png, .svg, .pdf, .gif or .mp4 (default SKETCH.png); for a plot .svg, "
+                   ".gcode or .hpgl.")
 @click.option("--timeout", type=float, default=300.0, show_default=True,
               help="Seconds a render may take before it is stopped.")
-def render(sketch, params_file, assignments, size, seed, token_hash, out, timeout):
-    """Render SKETCH to an image that carries its recipe."""
+@plotter_options
+def render(sketch, params_file, assignments, size, seed, token_hash, out, timeout, plotter, **plot):
+    """Render SKETCH to an image that carries its recipe (or, with --plotter, to a pen plot)."""
     from gencraft.render import render_to_file
 
     if seed is not None and token_hash is not None:
         raise UserError("give --seed or --hash, not both")
     overrides = {**(load_params_file(params_file) if params_file else {}), **parse_assignments(assignments)}
-    out = Path(out) if out else Path(f"{Path(sketch).stem}.png")
+    plotter = plotter or (out is not None and Path(out).suffix.lower() in PLOT_EXTENSIONS)
+    out = Path(out) if out else Path(f"{Path(sketch).stem}.{'svg' if plotter else 'png'}")
     # The sketch is loaded inside the time-limited child: a loop at module level is stopped too.
-    render_to_file(sketch, out, overrides, token_hash or seed or 0, size, timeout=timeout)
+    if token_hash is not None:
+        from gencraft.seeds import parse_token_hash
+
+        chosen = parse_token_hash(token_hash)
+    else:
+        from gencraft.seeds import parse_seed
+
+        chosen = parse_seed(seed if seed is not None else 0)  # --seed "" is a mistake, not seed 0
+    from gencraft.timelimit import check_timeout
+
+    if plotter:
+        from gencraft.cli.plot import plot_settings
+        from gencraft.plotter import plot_to_file, require_vpype
+
+        require_vpype()
+        options, write = plot_settings(plot)
+        _, summary = plot_to_file(sketch, out, overrides, chosen, size, options, timeout=check_timeout(timeout),
+                                  **write)
+        click.echo(summary, err=True)
+        click.echo(str(out))
+        return
+    render_to_file(sketch, out, overrides, chosen, size, timeout=check_timeout(timeout))
     click.echo(str(out))
+
+
+@click.command("plot")
+@click.argument("sketch", type=click.Path(dir_okay=False))
+@click.pass_context
+def plot_cmd(ctx, sketch, **kw):
+    """Render SKETCH for a pen plotter: `gencraft render SKETCH --plotter` (same options)."""
+    ctx.invoke(render, sketch=sketch, **{**kw, "plotter": True})
+
+
+for _param in render.params:  # `plot` takes every option of `render`
+    if _param.name not in ("sketch", "plotter"):
+        plot_cmd.params.append(_param)
 
 
 @click.command()
@@ -66,6 +104,16 @@ def info(file, as_json):
         click.echo(f"  {name} = {json.dumps(value)}" + ("   (drawn from the hash)" if name in drawn else ""))
     for stage in recipe.get("stages", []):
         click.echo(f"stage     {json.dumps(stage, sort_keys=True)}")
+    plot = recipe.get("plotter")
+    if isinstance(plot, dict):  # a pen plot: its page and how the drawing became lines
+        page = "x".join(f"{v:g}" for v in plot.get("page_mm", [])) or "?"
+        click.echo(f"plotter   page {page} mm, margin {plot.get('margin_mm')} mm, fill {plot.get('fill')}, "
+                   f"occlude {plot.get('occlude')}, optimise {plot.get('optimise')}")
+        for when in ("before", "after"):
+            st = recipe.get("plot", {}).get(when)
+            if isinstance(st, dict):
+                click.echo(f"  {when:<6} pen down {st.get('pen_down_mm')} mm, pen up {st.get('pen_up_mm')} mm, "
+                           f"{st.get('lifts')} lifts, {st.get('seconds')} s")
 
 
 @click.command("reproduce")

@@ -14,8 +14,15 @@ from gencraft.params import load_params_file, parse_assignments
 
 def _common(fn):
     """Options shared by explore and rank."""
+    fn = click.option("--render-size", default=None,
+                      help="Size of the --render-top re-renders, WxH (default: the sketch's own size).")(fn)
+    fn = click.option("--render-top", type=int, default=0, show_default=True,
+                      help="Re-render the K best at full size into OUT/full/ (linked from an HTML sheet).")(fn)
     fn = click.option("--device", default="cpu", show_default=True, help="cpu or cuda.")(fn)
     fn = click.option("-q", "--quiet", is_flag=True, help="No progress bar.")(fn)
+    fn = click.option("--scheduler", default=None, metavar="ADDRESS",
+                      help="Render on a Dask cluster, e.g. tcp://10.0.0.5:8786 (scoring stays here; "
+                           "results as with --workers).")(fn)
     fn = click.option("--workers", type=int, default=1, show_default=True, help="Render processes.")(fn)
     fn = click.option("--timeout", type=float, default=DEFAULT_RENDER_TIMEOUT, show_default=True,
                       help="Seconds one render (or loading the sketch) may take before it is stopped.")(fn)
@@ -48,8 +55,9 @@ def _fixed(params_file, assignments) -> dict:
 @click.option("--algo", default="tpe", show_default=True, help="tpe | cma | random.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the search (sampler).")
 @click.option("--render-seed", default="0", show_default=True, help="The sketch's seed for every render.")
-@click.option("--study", type=click.Path(dir_okay=False), default=None,
-              help="SQLite file keeping every evaluation: re-run to resume, share between processes.")
+@click.option("--study", default=None,
+              help="SQLite file or database URL (postgresql://USER@HOST/DB) keeping every evaluation: "
+                   "re-run to resume, share between processes and machines.")
 @click.option("-o", "--out", type=click.Path(file_okay=False), default=None,
               help="Output folder (default explore-SKETCH[-atlas]).")
 @click.option("--top", "top_k", type=int, default=8, show_default=True, help="Best renders to write.")
@@ -57,8 +65,9 @@ def _fixed(params_file, assignments) -> dict:
 @click.option("--crops", type=int, default=0, show_default=True, help="Average the score over K random crops.")
 @click.option("--atlas", is_flag=True, help="Quality-diversity atlas (ribs) over ink density x colourfulness.")
 @click.option("--grid", default="8x8", show_default=True, help="Atlas grid size.")
-def explore(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, timeout, quiet, device,
-            budget, algo, seed, render_seed, study, out, top_k, batch, crops, atlas, grid):
+def explore(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, scheduler, timeout,
+            quiet, device, render_top, render_size, budget, algo, seed, render_seed, study, out, top_k, batch, crops,
+            atlas, grid):
     """Search SKETCH's parameters for renders CLIP rates closest to --prompt."""
     from gencraft.sketch import load_sketch
     from gencraft.ml.search.explore import explore as run_explore
@@ -70,7 +79,8 @@ def explore(sketch, params_file, assignments, prompt, model, size, negatives, me
     result = run_explore(sk, prompt, budget, algo=algo, model=model, seed=seed, study=study, workers=workers,
                          size=size, negatives=negatives, top_k=top_k, out_dir=out, progress=not quiet,
                          fixed=fixed, render_seed=render_seed, batch=batch, metric=metric, crops=crops,
-                         device=device, atlas=atlas, grid=_parse_grid(grid), timeout=timeout)
+                         device=device, atlas=atlas, grid=_parse_grid(grid), timeout=timeout,
+                         render_top=render_top, render_size=render_size, scheduler=scheduler)
     params, score, _ = result.best[0]
     click.echo(f"study     {result.study_name} ({result.study}; {len(result.history)} evaluations, "
                f"{result.evaluated} now)")
@@ -89,8 +99,8 @@ def explore(sketch, params_file, assignments, prompt, model, size, negatives, me
 @click.option("--batch", type=int, default=32, show_default=True, help="Renders scored per CLIP call.")
 @click.option("-o", "--out", type=click.Path(file_okay=False), default=None,
               help="Output folder (default rank-SKETCH).")
-def rank(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, timeout, quiet, device,
-         seeds, top, batch, out):
+def rank(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, scheduler, timeout,
+         quiet, device, render_top, render_size, seeds, top, batch, out):
     """Render many seeds of SKETCH, score them for --prompt, write a ranked contact sheet."""
     from gencraft.sketch import load_sketch
     from gencraft.ml.search.rank import rank_seeds
@@ -100,7 +110,8 @@ def rank(sketch, params_file, assignments, prompt, model, size, negatives, metri
     out = Path(out) if out else Path(f"rank-{sk.name}")
     result = rank_seeds(sk, seeds, prompt, top=top, model=model, params=params, size=size, negatives=negatives,
                         metric=metric, batch=batch, workers=workers, out_dir=out, progress=not quiet,
-                        device=device, timeout=timeout)
+                        device=device, timeout=timeout, render_top=render_top, render_size=render_size,
+                        scheduler=scheduler)
     for i, (s, v) in enumerate(result.ranking[:min(10, top)], 1):
         click.echo(f"{i:>3}  seed {s}  {v:.4f}")
     click.echo(f"written   {out}/")

@@ -5,6 +5,9 @@
 - :mod:`.threads` — how many threads that kernel may use (one per edition/search worker)
 - :mod:`.color` — colour parsing, palettes, gradients
 - :mod:`.contact` — contact sheets (search results, seed ranking, editions)
+- :mod:`.retained` — retained geometry: what a canvas draws, recorded as vector paths (plotters)
+- :mod:`.plotter` — pen layers as a vpype Document on a page in mm; optimising, measuring, SVG/G-code/HPGL
+- :mod:`.plotter_preview` — a picture of a plot (pens in colour, pen-up moves faint)
 
 The one-way rule: ``draw`` may import the core (errors, provenance) but never an
 engine, ``ml``, ``cli``, ``live`` or ``editions``; engines never import ``draw``

@@ -22,10 +22,6 @@ from gencraft.draw.color import ColorLike, parse_color
 
 FORMATS = ("png", "svg", "pdf")
 
-PAPER_MM = {
-    "A5": (148, 210), "A4": (210, 297), "A3": (297, 420), "A2": (420, 594), "A1": (594, 841),
-    "letter": (215.9, 279.4), "tabloid": (279.4, 431.8), "square": (300, 300),
-}
 
 BLEND_MODES = {
     "over": cairo.OPERATOR_OVER, "normal": cairo.OPERATOR_OVER, "add": cairo.OPERATOR_ADD,
@@ -42,11 +38,6 @@ CAPS = {"butt": cairo.LINE_CAP_BUTT, "round": cairo.LINE_CAP_ROUND, "square": ca
 JOINS = {"miter": cairo.LINE_JOIN_MITER, "round": cairo.LINE_JOIN_ROUND, "bevel": cairo.LINE_JOIN_BEVEL}
 
 
-def mm_to_px(mm: float, dpi: float) -> int:
-    """Millimetres to whole pixels at a dpi."""
-    return int(round(mm / 25.4 * dpi))
-
-
 class Canvas:
     """A pycairo surface with p5-like style state and batched array drawing.
 
@@ -56,10 +47,11 @@ class Canvas:
     """
 
     def __init__(self, width: int, height: int, fmt: str = "png", target=None,
-                 points_per_px: float = 1.0):
+                 points_per_px: float = 1.0, retain: bool = False):
         if width < 1 or height < 1:
             raise ValueError(f"canvas size must be positive, got {width}x{height}")
         self.width, self.height, self.format = int(width), int(height), fmt
+        self._target = target
         if fmt == "png":
             self.surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, self.width, self.height)
         elif fmt == "svg":
@@ -67,9 +59,19 @@ class Canvas:
             self.surface.set_document_unit(cairo.SVGUnit.PT if points_per_px != 1.0 else cairo.SVGUnit.PX)
         elif fmt == "pdf":
             self.surface = cairo.PDFSurface(target, self.width * points_per_px, self.height * points_per_px)
+        elif fmt == "plotter":  # record vector geometry only (gencraft.draw.retained); nothing is painted
+            self.surface = cairo.RecordingSurface(cairo.CONTENT_COLOR_ALPHA, (0, 0, self.width, self.height))
         else:
             raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-        self.ctx = cairo.Context(self.surface)
+        #: retained geometry (gencraft.draw.retained.Recorder) when recording for a plotter, else None
+        self.recorder = None
+        if retain or fmt == "plotter":
+            from gencraft.draw.retained import Recorder, RetainedContext
+
+            self.recorder = Recorder(self.width, self.height)
+            self.ctx = RetainedContext(self.surface, self.recorder, paint=fmt != "plotter")
+        else:
+            self.ctx = cairo.Context(self.surface)
         if points_per_px != 1.0:
             self.ctx.scale(points_per_px, points_per_px)
         self._stroke: tuple | None = parse_color("#1d1d22")
@@ -91,6 +93,26 @@ class Canvas:
     @property
     def min_side(self) -> int:
         return min(self.width, self.height)
+
+    @property
+    def plotter(self) -> bool:
+        """True when this render is for a pen plotter (lines only): skip textures and rasters."""
+        return self.format == "plotter"
+
+    def layer(self, name: str, color: ColorLike | None = None) -> "Canvas":
+        """Put what follows on the named pen layer (plotter output; ignored by raster output).
+
+        Without it, plotter layers follow the stroke colour. ``color`` is the
+        pen's colour in previews (default: the first colour drawn on it). The
+        layer is part of the state ``push()`` saves and restores.
+        """
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"layer name {name!r}: expected a non-empty string")
+        if self.recorder is not None:
+            self.recorder.layer = name.strip()
+            if color is not None:
+                self.recorder.layer_colors.setdefault(name.strip(), parse_color(color))
+        return self
 
     # ----------------------------------------------------------------- style
     def background(self, color: ColorLike) -> "Canvas":
@@ -271,20 +293,38 @@ class Canvas:
         build up where they cross), but without a Python call per point, and
         on several cores for big images (see gencraft.draw.polylines).
         """
-        from gencraft.draw.polylines import stroke_polylines
+        from gencraft.draw.polylines import _style_arrays, stroke_polylines
 
         if offsets is None:
             parts = [np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in coords]
             lengths = np.array([len(p) for p in parts], dtype=np.int64)
             offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
             coords = np.concatenate(parts) if parts else np.zeros((0, 2))
-        stroke_polylines(self, np.asarray(coords, dtype=np.float64), np.asarray(offsets, dtype=np.int64),
-                         colors=colors, widths=widths, closed=closed)
+        if self.recorder is not None and len(offsets) > 1 and (self._stroke is not None or colors is not None):
+            coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+            offsets = np.asarray(offsets, dtype=np.int64)
+            col, wid, clo = _style_arrays(len(offsets) - 1, colors, widths, closed,
+                                          self._stroke or (0.0, 0.0, 0.0, 1.0), self.ctx.get_line_width())
+            self.recorder.strokes(coords, offsets, col, wid, clo, self.ctx.get_matrix(), self.ctx.clip_id)
+            if self.plotter:
+                return self
+            self.ctx.muted = True  # drawn below as well as recorded above: not twice
+        try:
+            stroke_polylines(self, np.asarray(coords, dtype=np.float64), np.asarray(offsets, dtype=np.int64),
+                             colors=colors, widths=widths, closed=closed)
+        finally:
+            if self.recorder is not None:
+                self.ctx.muted = False
         return self
 
     def image(self, rgba: np.ndarray, x: float = 0.0, y: float = 0.0, alpha: float = 1.0,
               width: float | None = None, height: float | None = None) -> "Canvas":
         """Composite an (H, W, 3|4) float [0,1] or uint8 image (e.g. a density render)."""
+        if self.plotter:  # a plotter cannot draw pixels: recorded so the plotter path can say so
+            from gencraft.draw.retained import Item
+
+            self.recorder.add(Item("raster", self.recorder.layer, where="c.image", clip=self.ctx.clip_id))
+            return self
         surface = array_to_surface(rgba)
         with self.push():
             self.ctx.translate(x, y)
@@ -340,12 +380,41 @@ class Canvas:
         """The PNG canvas as an (H, W, 4) uint8 RGBA array (un-premultiplied)."""
         if self.format != "png":
             raise ValueError("to_array() needs a raster (png) canvas")
+        kept = getattr(self, "_finished_pixels", None)
+        if kept is not None:  # finished: cairo has freed the surface's memory, read the copy kept at finish()
+            return kept.copy()
         self.surface.flush()
         return surface_to_rgba(self.surface)
 
     def finish(self) -> None:
+        """Finish the surface (vector files are complete after this); a raster canvas keeps its pixels."""
+        if getattr(self, "_finished", False):
+            return
         self.surface.flush()
+        if self.format == "png":
+            self._finished_pixels = surface_to_rgba(self.surface)
         self.surface.finish()
+        self._finished = True
+
+    # ------------------------------------------------------------- notebooks
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter shows a raster canvas inline (a plain method: nothing imports IPython)."""
+        if self.format != "png":
+            return None
+        import io
+
+        from PIL import Image
+
+        buf = io.BytesIO()
+        Image.fromarray(self.to_array(), "RGBA").save(buf, format="PNG", compress_level=1)
+        return buf.getvalue()
+
+    def _repr_svg_(self) -> str | None:
+        """A finished SVG canvas written to a buffer (``target=io.BytesIO()``) shows inline."""
+        getvalue = getattr(getattr(self, "_target", None), "getvalue", None) if self.format == "svg" else None
+        if getvalue is None or not getattr(self, "_finished", False):
+            return None
+        return getvalue().decode("utf-8")
 
 
 def surface_to_rgba(surface: cairo.ImageSurface) -> np.ndarray:

@@ -7,6 +7,7 @@ even: a blue-to-yellow ramp does not pass through grey mud as it does in sRGB.
 from __future__ import annotations
 
 import colorsys
+import math
 import re
 from typing import Sequence, Union
 
@@ -28,9 +29,10 @@ _FUNC = re.compile(r"^(rgba?|hsla?)\(\s*([^)]*)\)$", re.IGNORECASE)
 
 def _channel(text: str, scale: float) -> float:
     text = text.strip()
-    if text.endswith("%"):
-        return float(text[:-1]) / 100.0
-    return float(text) / scale
+    value = float(text[:-1]) / 100.0 if text.endswith("%") else float(text) / scale
+    if not math.isfinite(value):  # nan would pass as grey
+        raise ValueError(f"colour channel {text!r} is not a finite number")
+    return value
 
 
 def parse_color(value: ColorLike) -> tuple[float, float, float, float]:
@@ -58,7 +60,10 @@ def parse_color(value: ColorLike) -> tuple[float, float, float, float]:
             if func.startswith("rgb"):
                 r, g, b = (_channel(a, 255.0) for a in args[:3])
             else:
-                hue = float(args[0].rstrip("deg")) / 360.0 % 1.0
+                hue = float(args[0].rstrip("deg"))
+                if not math.isfinite(hue):
+                    raise ValueError(f"colour hue out of range in {value!r}: expected a finite number of degrees")
+                hue = hue / 360.0 % 1.0
                 sat, light = _channel(args[1], 100.0), _channel(args[2], 100.0)
                 r, g, b = colorsys.hls_to_rgb(hue, light, sat)
             out = (r, g, b, alpha)

@@ -41,7 +41,7 @@ from gencraft.editions.metadata import (MANIFEST, difference, dumps, identity, m
                        token_metadata)
 from gencraft.editions.token import TokenJob, TokenOutput, render_token, token_files
 
-FORMATS = ("png", "svg", "gif", "mp4")
+FORMATS = ("png", "svg", "plotter-svg", "gif", "mp4")
 
 
 @dataclass
@@ -94,6 +94,10 @@ def parse_formats(text: str | tuple | list, sketch: Sketch) -> tuple[str, ...]:
             raise UserError(f"unknown edition format {f!r}: expected a comma-separated list of {', '.join(FORMATS)}")
     if ("gif" in items or "mp4" in items) and not sketch.animated:
         raise UserError(f"format gif/mp4 needs an animated sketch (FRAMES > 1); {sketch.path} is a still")
+    if "plotter-svg" in items:  # tokens/N.plotter.svg: the pen plot (gencraft.plotter)
+        from gencraft.plotter import require_vpype
+
+        require_vpype()
     if "mp4" in items:
         try:
             import imageio_ffmpeg  # noqa: F401

@@ -50,6 +50,8 @@ class TokenOutput:
 def token_files(index: int, formats, animated: bool) -> list[str]:
     """Relative paths of the files one token has (metadata JSON excluded)."""
     names = [f"tokens/{index}.{fmt}" for fmt in ("png", "svg") if fmt in formats]
+    if "plotter-svg" in formats:
+        names.append(f"tokens/{index}.plotter.svg")
     if animated:
         names.append(f"tokens/{index}.gif")
         if "mp4" in formats:
@@ -132,6 +134,10 @@ def render_token(job: TokenJob) -> TokenOutput:
             from gencraft.seeds import parse_seed
 
             out.recipe = make_recipe(sk, params, parse_seed(job.hash), job.size, "svg")
+    if "plotter-svg" in job.formats:  # the pen plot, on the sketch's PAPER (else A4), default plotter options
+        from gencraft.plotter import make_plot, plot_bytes
+
+        out.files[f"tokens/{i}.plotter.svg"] = plot_bytes(make_plot(sk, params, job.hash, tuple(job.size)), "svg")
     if sk.animated:
         frames = render_animation_frames(sk, params, job.hash, job.size)
         preview = [_shrink(f, PREVIEW_MAX) for f in frames]

@@ -53,9 +53,23 @@ def create_app(session: LiveSession, allowed_hosts: list[str] | None = None):
         origin = request.headers.get("origin")
         if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
             raise PermissionError(f"requests from {origin} are not allowed")
+        def no_constants(name):
+            raise ValueError(f"the request body holds {name}: expected finite numbers (JSON has no NaN or Infinity)")
+
+        def finite(text):
+            value = float(text)
+            if value in (float("inf"), float("-inf")):
+                no_constants(text)
+            return value
+
+        raw = await request.body()
         try:
-            body = await request.json()
-        except ValueError:
+            body = json.loads(raw, parse_constant=no_constants, parse_float=finite)
+        except RecursionError:
+            raise ValueError("the request body nests too deeply") from None
+        except ValueError as exc:
+            if "finite numbers" in str(exc):
+                raise
             raise ValueError("the request body is not valid JSON") from None
         if not isinstance(body, dict):
             raise ValueError("expected a JSON object")
@@ -70,7 +84,7 @@ def create_app(session: LiveSession, allowed_hosts: list[str] | None = None):
                 return problem(str(exc), 403)
             except LookupError as exc:
                 return problem(str(exc), 404)
-            except (UserError, ValueError, TypeError) as exc:
+            except (UserError, ValueError, TypeError, OverflowError) as exc:
                 return problem(str(exc), 400)
 
         return wrapped
@@ -94,6 +108,8 @@ def create_app(session: LiveSession, allowed_hosts: list[str] | None = None):
             session.overrides.pop(name, None)
         if body.get("reset"):
             session.overrides.clear()
+        if "plotter" in body:  # the plotter-preview toggle
+            session.plotter = bool(body["plotter"])
         rid = session.request_render(str(body.get("reason", "controls")))
         return JSONResponse({"id": rid, "seed": session.seed, "overrides": session.overrides}, status_code=202)
 

@@ -40,6 +40,7 @@ class RenderRecord:
     seed: str
     ms: float
     score: float | None = None
+    plot: dict | None = None  # plotter preview: page, layers, stats before/after optimising
 
     @property
     def ready(self) -> int:
@@ -52,7 +53,7 @@ class RenderRecord:
     def summary(self) -> dict[str, Any]:
         return {"id": self.id, "frames": len(self.frames), "ready": self.ready, "fps": self.meta.get("fps"),
                 "seed": self.seed, "values": self.values, "ms": round(self.ms, 1), "score": self.score,
-                "size": self.recipe.get("size")}
+                "size": self.recipe.get("size"), "plot": self.plot}
 
 
 class EventHub:
@@ -100,6 +101,7 @@ class LiveSession:
     thumb: int = 256
     overrides: dict[str, Any] = field(default_factory=dict)
     watch: bool = True
+    plotter: bool = False  # show the pen-plotter preview instead of the render (the page's toggle)
 
     def __post_init__(self):
         self.sketch_path = Path(self.sketch_path)
@@ -159,7 +161,7 @@ class LiveSession:
     def job(self, **extra) -> dict[str, Any]:
         """A render job for the current state (the page's first image comes back raw)."""
         return {"overrides": dict(self.overrides), "seed": self.seed,
-                "size": list(self.size) if self.size else None, **extra}
+                "size": list(self.size) if self.size else None, "plotter": self.plotter, **extra}
 
     def request_render(self, reason: str = "") -> int:
         """Render the current state (superseding any render still waiting)."""
@@ -194,7 +196,8 @@ class LiveSession:
         if index == 0:
             frames = int(payload["meta"].get("frames", 1))
             record = RenderRecord(rid, [payload["image"]] + [None] * (frames - 1), payload["recipe"],
-                                  payload["meta"], payload["values"], payload["recipe"]["seed"], payload["ms"])
+                                  payload["meta"], payload["values"], payload["recipe"]["seed"], payload["ms"],
+                                  plot=payload.get("plot"))
             self.renders[rid] = record
             while len(self.renders) > KEEP_RENDERS:
                 self.renders.popitem(last=False)
@@ -323,4 +326,5 @@ class LiveSession:
             "prompt": self.prompt,
             "timeout": self.timeout,
             "grid": ({k: v for k, v in self.grid.items()} if self.grid else None),
+            "plotter": self.plotter,
         }

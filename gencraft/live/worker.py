@@ -144,6 +144,8 @@ def render_job(cache: SketchCache, job: dict[str, Any]) -> dict[str, Any]:
     size = tuple(job["size"]) if job.get("size") else sketch.default_size
     if job.get("thumb"):
         size = thumb_size(size, int(job["thumb"]))
+    if job.get("plotter") and not job.get("thumb"):
+        return plot_job(sketch, params, kept, dropped, job, size, started)
     frame = int(job.get("frame") or 0) % sketch.frames
     result = render(sketch, params, job.get("seed", "0"), size, frame if sketch.animated else None)
     # The image the page shows first goes back raw: encoding 800x800 as PNG costs
@@ -158,6 +160,32 @@ def render_job(cache: SketchCache, job: dict[str, Any]) -> dict[str, Any]:
         "dropped": dropped,
         "meta": describe_sketch(sketch),
         "frame": frame,
+        "ms": (time.perf_counter() - started) * 1000.0,
+    }
+
+
+def plot_job(sketch, params, kept, dropped, job, size, started) -> dict[str, Any]:
+    """The plotter preview: the optimised plot drawn on its page, pen-up moves faint, with its stats."""
+    from gencraft.draw.plotter_preview import preview_rgba
+    from gencraft.plotter import make_plot, require_vpype
+
+    require_vpype()
+    plot = make_plot(sketch, params, job.get("seed", "0"), size)
+    rgba = preview_rgba(plot.doc, min(1200, max(size)), margin_mm=plot.layout.margin_mm)
+    recipe = dict(plot.recipe, preview=[int(rgba.shape[1]), int(rgba.shape[0])])  # a picture of the plot
+    layers = [{"name": str(lc.property("vp_name")), "color": str(lc.property("vp_color")),
+               "lines": len(lc)} for lc in (plot.doc.layers[i] for i in sorted(plot.doc.layers))]
+    return {
+        "image": rgba if job.get("raw") else fast_png(rgba),
+        "recipe": recipe,
+        "values": dict(plot.recipe["params"]),
+        "drawn": list(plot.recipe.get("drawn", [])),
+        "overrides": kept,
+        "dropped": dropped,
+        "meta": {**describe_sketch(sketch), "frames": 1},
+        "frame": 0,
+        "plot": {"page_mm": list(plot.layout.page_mm), "before": plot.before.to_json(),
+                 "after": plot.after.to_json(), "text": plot.summary(), "layers": layers},
         "ms": (time.perf_counter() - started) * 1000.0,
     }
 

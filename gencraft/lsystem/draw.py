@@ -175,8 +175,12 @@ def draw_scene(canvas, parts, *, view: tuple[float, float] = (0.0, 0.0),
 
 def render_lsystem(system, n: int | None = None, size: tuple[int, int] = (1000, 1000), fmt: str = "png",
                    rng=None, heading: float | None = None, view: tuple[float, float] | None = None,
-                   background="#f4efe6", colors=None, max_modules: int | None = None) -> bytes:
-    """Derive, interpret and draw a system; PNG, SVG or PDF bytes (what ``gencraft lsystem -o`` writes)."""
+                   background="#f4efe6", colors=None, max_modules: int | None = None,
+                   recipe: dict | None = None) -> bytes:
+    """Derive, interpret and draw a system; PNG, SVG or PDF bytes (what ``gencraft lsystem -o`` writes).
+
+    A ``recipe`` (see :func:`lsystem_recipe`) is stored in the file as every gencraft image stores one.
+    """
     import io
     import json
 
@@ -194,12 +198,60 @@ def render_lsystem(system, n: int | None = None, size: tuple[int, int] = (1000, 
         colors = ["#1d1d22"] if n_colors == 1 else ["#4a3426", "#2d4a22", "#5b8c3a", "#a3c45b", "#d9c45b"]
     buf = io.BytesIO()
     canvas = Canvas(size[0], size[1], fmt, target=None if fmt == "png" else buf)
+    if fmt == "pdf":
+        import cairo
+
+        from gencraft.provenance import PDF_RECIPE_PREFIX, recipe_json
+
+        canvas.surface.set_metadata(cairo.PDFMetadata.CREATOR, "gencraft")
+        canvas.surface.set_metadata(cairo.PDFMetadata.CREATE_DATE, "2000-01-01T00:00:00Z")
+        if recipe is not None:
+            canvas.surface.set_metadata(cairo.PDFMetadata.KEYWORDS, PDF_RECIPE_PREFIX + recipe_json(recipe))
     canvas.background(background)
     draw_turtle(canvas, shape, view=view, colors=colors, depth_sort=three_d, fog=0.3 if three_d else 0.0,
                 fog_color=background)
     if fmt == "png":
         info = {"name": system.name, "figure": system.figure, "n": system.n if n is None else n,
                 "angle": system.angle, "modules": len(word), "segments": shape.draw_count}
-        return encode_png(canvas.to_array(), None, {"gencraft.lsystem": json.dumps(info, sort_keys=True)})
+        return encode_png(canvas.to_array(), recipe, {"gencraft.lsystem": json.dumps(info, sort_keys=True)})
     canvas.finish()
+    if fmt == "svg" and recipe is not None:
+        from gencraft.provenance import svg_with_recipe
+
+        return svg_with_recipe(buf.getvalue(), recipe)
     return buf.getvalue()
+
+
+def lsystem_recipe(label: str, text: str, overrides: dict, seed, size, fmt: str, heading=None, view=None,
+                   max_modules: int | None = None) -> dict:
+    """The recipe of an L-system render: the grammar text itself (data), the overrides and the seed.
+
+    ``gencraft reproduce`` parses the text again; nothing in it is executed.
+    """
+    from gencraft import __version__
+
+    kept = {}
+    for key, value in overrides.items():
+        if value is not None:
+            kept[key] = sorted(value) if isinstance(value, (set, frozenset)) else value
+    return {"gencraft": __version__, "command": "lsystem", "source": label, "text": text, "overrides": kept,
+            "seed": str(seed), "size": [int(size[0]), int(size[1])], "format": fmt,
+            "heading": heading, "view": None if view is None else [float(v) for v in view],
+            "max_modules": max_modules}
+
+
+def render_lsystem_recipe(recipe: dict) -> bytes:
+    """Re-render an L-system from its recipe (the bytes ``gencraft lsystem`` wrote)."""
+    from gencraft.lsystem.grammar import parse_lsystem
+    from gencraft.seeds import parse_seed
+
+    overrides = dict(recipe.get("overrides") or {})
+    for key in ("draw", "ignore", "move"):
+        if key in overrides:
+            overrides[key] = set(overrides[key])
+    system = parse_lsystem(recipe["text"], source=recipe["source"], **overrides)
+    view = recipe.get("view")
+    return render_lsystem(system, size=tuple(recipe["size"]), fmt=recipe["format"],
+                          rng=parse_seed(recipe["seed"]).rng(), heading=recipe.get("heading"),
+                          view=None if view is None else tuple(view), max_modules=recipe.get("max_modules"),
+                          recipe=recipe)

@@ -31,9 +31,26 @@ from gencraft.errors import UserError
 FUNCTIONS = {
     "sin": "_m.sin", "cos": "_m.cos", "tan": "_m.tan", "asin": "_m.asin", "acos": "_m.acos",
     "atan": "_m.atan", "atan2": "_m.atan2", "sqrt": "_m.sqrt", "exp": "_m.exp", "log": "_m.log",
-    "abs": "abs", "min": "min", "max": "max", "floor": "_m.floor", "ceil": "_m.ceil",
-    "round": "round", "pow": "pow",
+    "abs": "abs", "min": "min", "max": "max", "floor": "_floor", "ceil": "_ceil",
+    "round": "_round", "pow": "_pow",
 }
+MAX_DEPTH = 40  # nesting of parentheses, calls, signs and powers in one expression
+
+
+def _floor(x):  # floats only: an int result could feed an unbounded integer power
+    return float(math.floor(x))
+
+
+def _ceil(x):
+    return float(math.ceil(x))
+
+
+def _round(x, ndigits=None):
+    return float(round(x) if ndigits is None else round(x, int(ndigits)))
+
+
+def _pow(x, y):
+    return float(x) ** float(y)  # overflow raises OverflowError instead of building a huge integer
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
 _TOKEN = re.compile(r"""
@@ -86,6 +103,12 @@ class _Parser:
         self.text, self.pos, self.names, self.defines = text, pos, names, defines
         self.toks = _tokenize(text, pos)
         self.i = 0
+        self.depth = 0
+
+    def nest(self, col: int):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.pos.error(f"expression nests deeper than {MAX_DEPTH} levels", col)
 
     def peek(self):
         return self.toks[self.i]
@@ -110,24 +133,26 @@ class _Parser:
             raise self.pos.error(f"expected an operator or the end of the expression, got {tok[1]!r}", tok[2])
         return src
 
-    def or_(self):
-        left = self.and_()
+    def or_(self):  # chains stay flat: long sums must not nest Python's parentheses
+        parts = [self.and_()]
         while self.peek()[1] in ("||", "or"):
             self.take()
-            left = f"({left} or {self.and_()})"
-        return left
+            parts.append(self.and_())
+        return parts[0] if len(parts) == 1 else f"({' or '.join(parts)})"
 
     def and_(self):
-        left = self.not_()
+        parts = [self.not_()]
         while self.peek()[1] in ("&&", "and"):
             self.take()
-            left = f"({left} and {self.not_()})"
-        return left
+            parts.append(self.not_())
+        return parts[0] if len(parts) == 1 else f"({' and '.join(parts)})"
 
     def not_(self):
         if self.peek()[1] in ("!", "not"):
-            self.take()
-            return f"(not {self.not_()})"
+            self.nest(self.take()[2])
+            inner = self.not_()
+            self.depth -= 1
+            return f"(not {inner})"
         return self.compare()
 
     def compare(self):
@@ -140,39 +165,50 @@ class _Parser:
         return left
 
     def sum_(self):
-        left = self.term()
+        src = self.term()
+        chained = False
         while self.peek()[1] in ("+", "-"):
             op = self.take()[1]
-            left = f"({left} {op} {self.term()})"
-        return left
+            src, chained = f"{src} {op} {self.term()}", True
+        return f"({src})" if chained else src
 
     def term(self):
-        left = self.unary()
+        src = self.unary()
+        chained = False
         while self.peek()[1] in ("*", "/", "%"):
             op = self.take()[1]
-            left = f"({left} {op} {self.unary()})"
-        return left
+            src, chained = f"{src} {op} {self.unary()}", True
+        return f"({src})" if chained else src
 
     def unary(self):
         if self.peek()[1] in ("-", "+"):
-            op = self.take()[1]
-            return f"({op}{self.unary()})"
+            op, col = self.take()[1], self.toks[self.i - 1][2]
+            self.nest(col)
+            inner = self.unary()
+            self.depth -= 1
+            return f"({op}{inner})"
         return self.power()
 
     def power(self):
         base = self.atom()
         if self.peek()[1] in ("^", "**"):
-            self.take()
-            return f"({base} ** {self.unary()})"
+            self.nest(self.take()[2])
+            exponent = self.unary()
+            self.depth -= 1
+            return f"_pow({base}, {exponent})"
         return base
 
     def atom(self):
         kind, value, col = self.take()
         if kind == "num":
+            if not math.isfinite(float(value)):
+                raise self.pos.error(f"number {value!r} is too large: expected a finite number", col)
             return repr(float(value))
         if value == "(":
+            self.nest(col)
             inner = self.or_()
             self.expect(")")
+            self.depth -= 1
             return f"({inner})"
         if kind == "name":
             if self.peek()[1] == "(":
@@ -180,14 +216,16 @@ class _Parser:
                     raise self.pos.error(
                         f"unknown function {value!r}: expected one of {', '.join(sorted(FUNCTIONS))}", col)
                 self.take()
+                self.nest(col)
                 args = [self.or_()]
                 while self.peek()[1] == ",":
                     self.take()
                     args.append(self.or_())
                 self.expect(")")
+                self.depth -= 1
                 return f"{FUNCTIONS[value]}({', '.join(args)})"
             if value in self.names:
-                return value
+                return _arg(value)
             if value in self.defines:
                 return repr(float(self.defines[value]))
             if value in CONSTANTS:
@@ -197,6 +235,11 @@ class _Parser:
                                  "or a defined constant", col)
         shown = value or "end of expression"
         raise self.pos.error(f"expected a number, a name or '(', got {shown!r}", col)
+
+
+def _arg(name: str) -> str:
+    """A parameter's name in the generated code (never a Python keyword or a helper's name)."""
+    return "p_" + name
 
 
 @dataclass
@@ -211,8 +254,13 @@ class Expr:
 
     def __call__(self, *values):
         try:
-            return self.fn(*values)
+            value = self.fn(*values)
+            if value.__class__ is float and not math.isfinite(value):
+                raise ValueError(f"the result is {value}, expected a finite number")
+            return value
         except (ZeroDivisionError, ValueError, OverflowError, TypeError) as exc:
+            if isinstance(exc, OverflowError):
+                exc = "the result is too large"  # type: ignore[assignment]
             bound = ", ".join(f"{n}={v:g}" for n, v in zip(self.params, values))
             raise UserError(f"{self.pos.source}: line {self.pos.line}, column {self.pos.column}: "
                             f"cannot evaluate {self.text.strip()!r} with {bound or 'no parameters'}: {exc}") from None
@@ -228,10 +276,13 @@ def compile_expr(text: str, pos: Pos, params: tuple[str, ...] = (), defines: dic
     body = text.strip()
     p = pos.at(stripped)
     python = _Parser(body, p, set(params), defines or {}).parse()
-    code = f"lambda {', '.join(params)}: {python}"
-    fn = eval(compile(code, "<lsystem expr>", "eval"), {"__builtins__": {}, "_m": math,  # noqa: S307
-                                                          "abs": abs, "min": min, "max": max,
-                                                          "round": round, "pow": pow})
+    code = f"lambda {', '.join(_arg(n) for n in params)}: {python}"  # renamed: a parameter may be 'lambda'
+    try:
+        compiled = compile(code, "<lsystem expr>", "eval")
+    except (SyntaxError, RecursionError, MemoryError):
+        raise p.error("expression too complex to compile: split it or use define:") from None
+    fn = eval(compiled, {"__builtins__": {}, "_m": math, "abs": abs, "min": min, "max": max,  # noqa: S307
+                         "_round": _round, "_pow": _pow, "_floor": _floor, "_ceil": _ceil})
     return Expr(body, tuple(params), python, fn, p)
 
 

@@ -233,15 +233,30 @@ def parse_patterns(text: str, pos: Pos, what: str, brackets: bool) -> list[Patte
     return out
 
 
+def _balanced(modules: list, pos: Pos, what: str) -> list:
+    """The modules, once every '[' has its ']' (else an error at the unmatched bracket's column)."""
+    open_at: list[int] = []
+    for sym, _, off in modules:
+        if sym == "[":
+            open_at.append(off)
+        elif sym == "]":
+            if not open_at:
+                raise pos.error(f"unmatched ']' in the {what}: no '[' before it", off)
+            open_at.pop()
+    if open_at:
+        raise pos.error(f"unmatched '[' in the {what}: expected a ']' after it", open_at[-1])
+    return modules
+
+
 def parse_successor(text: str, pos: Pos, params: tuple[str, ...], defines: dict) -> list[Successor]:
     return [Successor(sym, tuple(compile_expr(a, pos.at(off), params, defines) for a, off in args))
-            for sym, args, _ in _scan_modules(text, pos)]
+            for sym, args, _ in _balanced(list(_scan_modules(text, pos)), pos, "successor")]
 
 
 def parse_axiom(text: str, pos: Pos, defines: dict | None = None) -> list[tuple[str, tuple[float, ...]]]:
     """An axiom (or any word): modules with constant arguments."""
     return [(sym, tuple(evaluate_constant(a, pos.at(off), defines) for a, off in args))
-            for sym, args, _ in _scan_modules(text, pos)]
+            for sym, args, _ in _balanced(list(_scan_modules(text, pos)), pos, "axiom")]
 
 
 # ----------------------------------------------------------------- productions

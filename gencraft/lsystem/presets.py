@@ -68,5 +68,36 @@ def load_source(source: str, **overrides) -> LSystem:
     if path.suffix == ".lsys" or path.exists():
         if not path.is_file():
             raise UserError(f"L-system file {source!r} does not exist")
-        return parse_lsystem(path.read_text(encoding="utf-8"), source=str(path), **overrides)
+        return parse_lsystem(read_lsys(path), source=str(path), **overrides)
     return load_preset(source, **overrides)
+
+
+MAX_LSYS_BYTES = 1_000_000
+
+
+def read_lsys(path: Path) -> str:
+    """The text of a ``.lsys`` file: UTF-8, at most 1 MB (one clear line otherwise)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_LSYS_BYTES:
+            raise UserError(f"L-system file {str(path)!r} is {size:,} bytes: expected at most {MAX_LSYS_BYTES:,}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read L-system file {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise UserError(f"L-system file {str(path)!r} is not UTF-8 text (byte {exc.start} on line {line}): "
+                        "expected a UTF-8 .lsys file") from None
+
+
+def source_text(source: str) -> tuple[str, str]:
+    """(label, grammar text) of what :func:`load_source` would parse: kept in a render's recipe."""
+    path = Path(source)
+    if source in _texts():
+        return f"preset {source}", _texts()[source]
+    if path.suffix == ".lsys" or path.exists():
+        return str(path), read_lsys(path)
+    name = resolve_name(source)
+    return f"preset {name}", _texts()[name]

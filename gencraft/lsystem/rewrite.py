@@ -40,6 +40,7 @@ from gencraft.lsystem.grammar import LSystem
 from gencraft.lsystem.word import Word, too_big
 
 DEFAULT_MAX_MODULES = 50_000_000
+MAX_STEPS = 10_000  # far past any picture; a word that does not grow still costs a pass per step
 
 
 def _alphabet(system: LSystem) -> list[str]:
@@ -145,6 +146,8 @@ def derive(system: LSystem, n: int | None = None, rng=None, max_modules: int = D
     steps = system.n if n is None else int(n)
     if steps < 0:
         raise UserError(f"number of derivation steps must be >= 0, got {steps}")
+    if steps > MAX_STEPS:
+        raise UserError(f"{system.source}: n = {steps:,} derivation steps: expected at most {MAX_STEPS:,}")
     alphabet = _alphabet(system)
     parametric = system.parametric
     word = encode_axiom(system, alphabet, parametric)

@@ -13,6 +13,9 @@ from pathlib import Path
 #: the bundled tiny CLIP, trained by ``gencraft ml train-tiny-clip`` and shipped with the package
 TINY_CLIP_DIR = Path(__file__).resolve().parent / "models" / "tiny-clip"
 
+#: the bundled tiny diffusion model, trained by ``gencraft ml train-tiny-diffusion``: the default of ``refine``
+TINY_DIFFUSION_DIR = Path(__file__).resolve().parent / "models" / "tiny-diffusion"
+
 
 def ml_available() -> bool:
     """True when the ``ml`` extra (torch + open_clip) is installed, without importing it."""

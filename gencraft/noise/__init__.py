@@ -18,8 +18,38 @@ package), ``"opensimplex2"`` (KdotJPG's faster successor, 2D) and ``"perlin"``
 normalised by the sum of amplitudes: ``fbm`` stays in the base range (about
 [-1, 1]), ``ridged`` and ``turbulence`` are in [0, 1].
 
-The Numba scalar kernels behind this module are in ``gencraft.noise.kernels``
-for use inside other Numba code.
+Speed where sketches call noise:
+
+- **Per point from Python** (a p5-style loop): ``simplex2(x, y, seed=s)`` with
+  float coordinates and an int seed goes straight to the compiled scalar kernel
+  (no arrays, no threads), as fast as ``opensimplex.noise2``.
+- **Arrays**: below ``PARALLEL_MIN`` noise evaluations they are computed in the
+  calling thread (a parallel region costs more than it saves, most of all on a
+  busy machine); larger ones use every Numba thread. Both give the same bits.
+  Outer products such as ``simplex3(x[None, None, :], y[None, :, None],
+  z[:, None, None])`` (the layout of ``opensimplex.noise3array``) run on the
+  axes, without materialising full coordinate arrays.
+- **Inside your own ``@numba.njit`` code**: call ``noise.simplex2``,
+  ``simplex3``, ``simplex4``, ``opensimplex2`` and ``perlin3`` per point with
+  scalar coordinates; they compile into your kernel. Pass a table made once
+  outside (``tbl = noise.table(seed)``) as the seed, or a constant seed (or
+  none: seed 0)::
+
+      from numba import njit
+      from gencraft import noise
+
+      @njit
+      def heights(xs, ys, tbl):
+          out = np.empty(xs.size)
+          for i in range(xs.size):
+              out[i] = noise.simplex2(xs[i], ys[i], tbl)   # kernel speed
+          return out
+
+      heights(xs, ys, noise.table(7))   # == noise.simplex2(xs, ys, seed=7)
+
+  Fractal sums, curl and warping for Numba code are in
+  ``gencraft.noise.kernels`` (``fbm2_at``, ``fractal2_at``, ``curl2_at`` ...),
+  which take the same table.
 """
 from __future__ import annotations
 
@@ -28,28 +58,71 @@ from numbers import Real
 
 import numpy as np
 
+import numba
+
 from gencraft.noise import grid as _grid
 from gencraft.noise.fractal import (
     MODE_FBM, MODE_RIDGED, MODE_TURBULENCE, OS2, PERLIN, SIMPLEX,
+    fractal2_at as _fractal2_at, fractal3_at as _fractal3_at, fractal4_at as _fractal4_at,
 )
-from gencraft.noise.tables import perm_for_seed
+from gencraft.noise.os2 import os2_2d_at as _os2_at
+from gencraft.noise.perlin import perlin3_seeded_at as _perlin3_at
+from gencraft.noise.simplex import simplex2_at as _simplex2_at, simplex3_at as _simplex3_at, \
+    simplex4_at as _simplex4_at
+from gencraft.noise.tables import _CACHE as _TABLES, OFF_SEED, PERM_SIZE, perm_for_seed, shared_table
 from gencraft.errors import UserError, did_you_mean
 
 __all__ = [
     "simplex2", "simplex3", "simplex4", "opensimplex2", "perlin3",
     "fbm", "ridged", "turbulence", "warp", "curl2", "curl3",
     "tileable2", "loop2", "simplex2_grid", "opensimplex2_grid", "fbm_grid",
-    "BASES",
+    "table", "BASES", "PARALLEL_MIN",
 ]
 
 BASES = {"simplex": SIMPLEX, "opensimplex2": OS2, "perlin": PERLIN}
 _DIMS = {SIMPLEX: (2, 3, 4), OS2: (2,), PERLIN: (2, 3)}
 MAX_OCTAVES = 64
+#: arrays needing fewer noise evaluations than this (2D-sample units: a 3D
+#: sample counts 2, a 4D one 4, each octave once) are computed in the calling
+#: thread; larger ones in parallel. Same values either way.
+PARALLEL_MIN = 16384
+_COST = {2: 1, 3: 2, 4: 4}
+
+
+def _serial(work: int) -> bool:
+    return work < PARALLEL_MIN or numba.get_num_threads() < 2
+
+
+def _pick(name: str, work: int):
+    """The kernel `name` of grid.py, or its serial twin for small work."""
+    return getattr(_grid, name + "_serial" if _serial(work) else name)
+
+
+def table(seed: int = 0) -> np.ndarray:
+    """The lookup table for ``seed`` (one int64 array; see ``gencraft.noise.tables``).
+
+    Pass it as ``seed=`` to any function here (saves the seed lookup in a hot
+    loop), or into your own ``@numba.njit`` function and on to ``noise.simplex2``
+    and friends there. A fresh array each call.
+    """
+    return perm_for_seed(seed)
 
 
 # ---------------------------------------------------------------- validation
 def _seed_table(seed) -> np.ndarray:
-    return perm_for_seed(seed)  # raises UserError for a non-integer seed
+    if isinstance(seed, np.ndarray):
+        if seed.dtype != np.int64 or seed.shape != (PERM_SIZE,) or not seed.flags.c_contiguous:
+            raise UserError(f"a noise table must be noise.table(seed) (int64, length {PERM_SIZE}); "
+                            f"got an array of {seed.dtype} with shape {seed.shape}")
+        return seed
+    return shared_table(seed)  # raises UserError for a non-integer seed
+
+
+def _scalar(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise UserError(f"noise coordinates must be real numbers or arrays of them ({exc})") from None
 
 
 def _base(base, dims: int) -> int:
@@ -112,60 +185,140 @@ def _finish(out: np.ndarray, shape, scalar: bool):
     return float(out.reshape(-1)[0]) if scalar else out.reshape(shape)
 
 
-def _outer_axes(values):
-    """(xs, ys) when two coordinates broadcast as an outer product, x along the last
-    axis and y along the first (``x[None, :]``, ``y[:, None]``), else None: such
-    grids run the grid kernel on the axes, without materialising two full arrays."""
-    if len(values) != 2:
+def _grid_axes(values):
+    """(1-D axes in x, y, z, w order, result shape) when the coordinates broadcast as
+    an outer product with coordinate i varying only along axis -(i + 1) of the result
+    (x last: ``x[None, :]``, ``y[:, None]``; the layout of opensimplex's
+    ``noise3array``), each axis being a coordinate's values or a single value;
+    else None. Such grids run the grid kernels on the axes, without
+    materialising full coordinate arrays."""
+    arrays = [np.asarray(v) for v in values]
+    if any(a.dtype.kind not in "fiu" for a in arrays):
         return None
-    x, y = (np.asarray(v) for v in values)
-    if x.ndim == 2 and y.ndim == 2 and x.shape[0] == 1 and y.shape[1] == 1 \
-            and x.dtype.kind in "fiu" and y.dtype.kind in "fiu":
-        return x[0].astype(np.float64), y[:, 0].astype(np.float64)
-    return None
+    nd = max(a.ndim for a in arrays)
+    axes = []
+    for i, a in enumerate(arrays):
+        if a.size != 1:
+            full = (1,) * (nd - a.ndim) + a.shape
+            ax = nd - 1 - i
+            if ax < 0 or any(n != 1 for k, n in enumerate(full) if k != ax):
+                return None
+        axes.append(np.ascontiguousarray(a, dtype=np.float64).reshape(-1))
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    return axes, shape
 
 
 def _fractal(coords, seed, kind, mode, octaves, lacunarity, gain):
-    axes = _outer_axes(coords)
-    if axes is not None:
-        return _grid.fractal2_grid(*axes, _seed_table(seed), kind, mode, octaves, lacunarity, gain)
-    arrays, shape, scalar = _coords(*coords)
     perm = _seed_table(seed)
+    dims = len(coords)
+    if all(np.ndim(c) == 0 for c in coords):  # one sample: the scalar kernel, no arrays, no threads
+        c = [_scalar(v) for v in coords]
+        if dims == 2:
+            return _fractal2_at(kind, mode, c[0], c[1], perm, octaves, lacunarity, gain)
+        if dims == 3:
+            return _fractal3_at(kind, mode, c[0], c[1], c[2], perm, octaves, lacunarity, gain)
+        return _fractal4_at(mode, c[0], c[1], c[2], c[3], perm, octaves, lacunarity, gain)
+    grid = _grid_axes(coords)
+    if grid is not None:
+        axes, shape = grid
+        n = int(np.prod(shape))
+        if n == 0:
+            return np.empty(shape)
+        work = n * octaves * _COST[dims]
+        if dims == 2:
+            out = _pick("fractal2_grid", work)(*axes, perm, kind, mode, octaves, lacunarity, gain)
+        elif dims == 3:
+            out = _pick("fractal3_grid", work)(*axes, perm, kind, mode, octaves, lacunarity, gain)
+        else:
+            out = _pick("fractal4_grid", work)(*axes, perm, mode, octaves, lacunarity, gain)
+        return out.reshape(shape)
+    arrays, shape, scalar = _coords(*coords)
     out = np.empty(arrays[0].shape, dtype=np.float64)
     if out.size:
-        if len(arrays) == 2:
-            _grid.fractal2_array(*arrays, perm, kind, mode, octaves, lacunarity, gain, out)
-        elif len(arrays) == 3:
-            _grid.fractal3_array(*arrays, perm, kind, mode, octaves, lacunarity, gain, out)
+        work = out.size * octaves * _COST[dims]
+        if dims == 2:
+            _pick("fractal2_array", work)(*arrays, perm, kind, mode, octaves, lacunarity, gain, out)
+        elif dims == 3:
+            _pick("fractal3_array", work)(*arrays, perm, kind, mode, octaves, lacunarity, gain, out)
         else:
-            _grid.fractal4_array(*arrays, perm, mode, octaves, lacunarity, gain, out)
+            _pick("fractal4_array", work)(*arrays, perm, mode, octaves, lacunarity, gain, out)
     return _finish(out, shape, scalar)
 
 
 # ---------------------------------------------------------------- base noises
+# Each base noise starts with the per-point fast path: float coordinates and an
+# int seed already seen go straight to the compiled scalar kernel, which is
+# what a sketch's Python loop hits. The kernel is called through its compiled
+# entry point, skipping Numba's per-call type dispatch (a third of a 0.3 µs
+# call): the checks above it guarantee the argument types it was compiled for.
+def _entry_point(dispatcher, *args):
+    """The compiled function behind `dispatcher` for these argument types (the dispatcher if unavailable)."""
+    result = dispatcher(*args)
+    try:
+        fn = dispatcher.overloads[tuple(dispatcher.typeof_pyval(a) for a in args)].entry_point
+        return (fn if fn(*args) == result or result != result else dispatcher), result
+    except Exception:  # noqa: BLE001 - an optimisation; the dispatcher always works
+        return dispatcher, result
+
+
+def _lazy(name: str, dispatcher):
+    def first_call(*args):
+        fn, result = _entry_point(dispatcher, *args)
+        globals()[name] = fn
+        return result
+    return first_call
+
+
+_s2_fast = _lazy("_s2_fast", _simplex2_at)
+_s3_fast = _lazy("_s3_fast", _simplex3_at)
+_s4_fast = _lazy("_s4_fast", _simplex4_at)
+_os2_fast = _lazy("_os2_fast", _os2_at)
+_p3_fast = _lazy("_p3_fast", _perlin3_at)
+
+
 def simplex2(x, y, seed: int = 0):
     """OpenSimplex 2D, equal to ``opensimplex.OpenSimplex(seed).noise2(x, y)``; about [-1, 1]."""
+    if type(x) is float and type(y) is float and type(seed) is int:
+        t = _TABLES.get(seed)
+        if t is not None:
+            return _s2_fast(x, y, t)
     return _fractal((x, y), seed, SIMPLEX, MODE_FBM, 1, 1.0, 1.0)
 
 
 def simplex3(x, y, z, seed: int = 0):
     """OpenSimplex 3D, equal to ``opensimplex`` ``noise3``; about [-1, 1]."""
+    if type(x) is float and type(y) is float and type(z) is float and type(seed) is int:
+        t = _TABLES.get(seed)
+        if t is not None:
+            return _s3_fast(x, y, z, t)
     return _fractal((x, y, z), seed, SIMPLEX, MODE_FBM, 1, 1.0, 1.0)
 
 
 def simplex4(x, y, z, w, seed: int = 0):
     """OpenSimplex 4D, equal to ``opensimplex`` ``noise4``; about [-1, 1]."""
+    if type(x) is float and type(y) is float and type(z) is float and type(w) is float and type(seed) is int:
+        t = _TABLES.get(seed)
+        if t is not None:
+            return _s4_fast(x, y, z, w, t)
     return _fractal((x, y, z, w), seed, SIMPLEX, MODE_FBM, 1, 1.0, 1.0)
 
 
 def opensimplex2(x, y, seed: int = 0):
     """OpenSimplex2 2D (KdotJPG): smoother, faster successor; about [-1, 1]."""
+    if type(x) is float and type(y) is float and type(seed) is int:
+        t = _TABLES.get(seed)
+        if t is not None:
+            return _os2_fast(x, y, seed)
     return _fractal((x, y), seed, OS2, MODE_FBM, 1, 1.0, 1.0)
 
 
 def perlin3(x, y, z, seed: int = 0):
     """Ken Perlin's improved noise (2002). Seed 0 is the reference permutation,
     so values equal the Java reference ``ImprovedNoise.noise``; about [-1, 1]."""
+    if type(x) is float and type(y) is float and type(z) is float and type(seed) is int:
+        t = _TABLES.get(seed)
+        if t is not None:
+            return _p3_fast(x, y, z, t)
     return _fractal((x, y, z), seed, PERLIN, MODE_FBM, 1, 1.0, 1.0)
 
 
@@ -217,7 +370,8 @@ def warp(x, y, *, seed: int = 0, levels: int = 2, strength: float = 4.0, octaves
     perm = _seed_table(seed)
     outs = [np.empty(arrays[0].shape, dtype=np.float64) for _ in range(5)]
     if outs[0].size:
-        _grid.warp2_array(*arrays, perm, kind, int(levels), strength, octaves, lacunarity, gain, *outs)
+        _pick("warp2_array", outs[0].size * octaves * (2 + 3 * int(levels)))(
+            *arrays, perm, kind, int(levels), strength, octaves, lacunarity, gain, *outs)
     result = tuple(_finish(o, shape, scalar) for o in outs)
     return result if detail else result[0]
 
@@ -236,7 +390,7 @@ def curl2(x, y, *, seed: int = 0, octaves: int = 1, lacunarity: float = 2.0, gai
     vx = np.empty(arrays[0].shape, dtype=np.float64)
     vy = np.empty_like(vx)
     if vx.size:
-        _grid.curl2_array(*arrays, perm, kind, eps, octaves, lacunarity, gain, vx, vy)
+        _pick("curl2_array", vx.size * octaves * 4)(*arrays, perm, kind, eps, octaves, lacunarity, gain, vx, vy)
     return _finish(vx, shape, scalar), _finish(vy, shape, scalar)
 
 
@@ -254,7 +408,7 @@ def curl3(x, y, z, *, seed: int = 0, octaves: int = 1, lacunarity: float = 2.0, 
     perm = _seed_table(seed)
     outs = [np.empty(arrays[0].shape, dtype=np.float64) for _ in range(3)]
     if outs[0].size:
-        _grid.curl3_array(*arrays, perm, kind, eps, octaves, lacunarity, gain, *outs)
+        _pick("curl3_array", outs[0].size * octaves * 24)(*arrays, perm, kind, eps, octaves, lacunarity, gain, *outs)
     return tuple(_finish(o, shape, scalar) for o in outs)
 
 
@@ -318,12 +472,14 @@ def _axis(name: str, v) -> np.ndarray:
 def simplex2_grid(xs, ys, seed: int = 0) -> np.ndarray:
     """OpenSimplex 2D on the grid ``xs`` x ``ys`` -> shape (len(ys), len(xs)),
     the same layout and values as ``opensimplex.noise2array``."""
-    return _grid.simplex2_grid(_axis("xs", xs), _axis("ys", ys), _seed_table(seed))
+    xs, ys = _axis("xs", xs), _axis("ys", ys)
+    return _pick("simplex2_grid", xs.size * ys.size)(xs, ys, _seed_table(seed))
 
 
 def opensimplex2_grid(xs, ys, seed: int = 0) -> np.ndarray:
     """OpenSimplex2 2D on the grid ``xs`` x ``ys`` -> shape (len(ys), len(xs))."""
-    return _grid.os2_grid(_axis("xs", xs), _axis("ys", ys), np.int64(_seed_table(seed)[-1]))
+    xs, ys = _axis("xs", xs), _axis("ys", ys)
+    return _pick("os2_grid", xs.size * ys.size)(xs, ys, np.int64(_seed_table(seed)[OFF_SEED]))
 
 
 def fbm_grid(xs, ys, *, seed: int = 0, octaves: int = 4, lacunarity: float = 2.0,
@@ -332,5 +488,9 @@ def fbm_grid(xs, ys, *, seed: int = 0, octaves: int = 4, lacunarity: float = 2.0
     in one parallel pass; equal to ``fbm(xs[None, :], ys[:, None], ...)``."""
     kind = _base(base, 2)
     octaves, lacunarity, gain = _fractal_args(octaves, lacunarity, gain)
-    return _grid.fractal2_grid(_axis("xs", xs), _axis("ys", ys), _seed_table(seed), kind,
-                               _mode(mode), octaves, lacunarity, gain)
+    xs, ys = _axis("xs", xs), _axis("ys", ys)
+    return _pick("fractal2_grid", xs.size * ys.size * octaves)(xs, ys, _seed_table(seed), kind, _mode(mode),
+                                                               octaves, lacunarity, gain)
+
+
+from gencraft.noise import jit as _jit  # noqa: E402,F401  (registers the @njit versions of the functions above)

@@ -121,6 +121,8 @@ def fractal2_at(kind, mode, x, y, perm, octaves, lacunarity, gain):
 
 @njit(cache=True)
 def fractal3_at(kind, mode, x, y, z, perm, octaves, lacunarity, gain):
+    if octaves == 1 and mode == MODE_FBM:  # plain noise: exactly the base (no x*1.0 + 0.0 round trip)
+        return base3_at(kind, x, y, z, perm)
     total = 0.0
     norm = 0.0
     amp = 1.0
@@ -137,6 +139,8 @@ def fractal3_at(kind, mode, x, y, z, perm, octaves, lacunarity, gain):
 
 @njit(cache=True)
 def fractal4_at(mode, x, y, z, w, perm, octaves, lacunarity, gain):
+    if octaves == 1 and mode == MODE_FBM:
+        return simplex4_at(x, y, z, w, perm)
     total = 0.0
     norm = 0.0
     amp = 1.0

@@ -1,9 +1,13 @@
-"""Parallel array kernels behind ``gencraft.noise``: grids and broadcast arrays.
+"""Array kernels behind ``gencraft.noise``: grids and broadcast arrays.
 
-Each kernel walks rows in parallel (``prange``) and calls the scalar kernels,
-so arrays and per-sample callers get identical values. Inputs are 1D grid
-axes or 2D arrays of one shape; the Python layer (``gencraft.noise``) turns
-broadcast outer products into grid calls and reshapes anything else to 2D.
+Each kernel computes one row with a ``_*_row`` function that calls the scalar
+kernels, so arrays and per-sample callers get identical values. Every kernel
+comes twice: ``name`` walks rows in parallel (``prange``), ``name_serial`` in
+this thread; the Python layer picks the serial one for small inputs, where
+opening a parallel region (and waiting for a second, possibly busy, core)
+costs more than the work. Both run the same row function, so they agree to
+the bit. Inputs are 1D grid axes or 2D arrays of one shape; the Python layer
+turns broadcast outer products into grid calls and reshapes anything else to 2D.
 """
 from __future__ import annotations
 
@@ -20,40 +24,32 @@ from gencraft.noise.stack import CHUNK, stack_f64
 from gencraft.noise.tables import OFF_SEED
 
 
-@njit(cache=True, parallel=True)
-def simplex2_grid(xs, ys, perm):
-    """OpenSimplex 2D on the grid xs (nx,) by ys (ny,) -> (ny, nx), like opensimplex.noise2array."""
-    out = np.empty((ys.size, xs.size), dtype=np.float64)
+@njit(cache=True)
+def _simplex2_grid_row(j, xs, ys, perm, out):
+    buf = carray(stack_f64(64), (CHUNK,))
     n = xs.size
-    for j in prange(ys.size):
-        buf = carray(stack_f64(64), (CHUNK,))
-        y = ys[j]
-        row = out[j]
-        for base in range(0, n, CHUNK):
-            m = min(CHUNK, n - base)
-            for i in range(m):  # vectorised: see stack.py
-                buf[i] = _simplex2(xs[base + i], y, perm)
-            for i in range(m):
-                row[base + i] = buf[i]
-    return out
+    y = ys[j]
+    row = out[j]
+    for base in range(0, n, CHUNK):
+        m = min(CHUNK, n - base)
+        for i in range(m):  # vectorised: see stack.py
+            buf[i] = _simplex2(xs[base + i], y, perm)
+        for i in range(m):
+            row[base + i] = buf[i]
 
 
-@njit(cache=True, parallel=True)
-def os2_grid(xs, ys, seed):
-    """OpenSimplex2 2D on the grid xs (nx,) by ys (ny,) -> (ny, nx)."""
-    out = np.empty((ys.size, xs.size), dtype=np.float64)
+@njit(cache=True)
+def _os2_grid_row(j, xs, ys, seed, out):
+    buf = carray(stack_f64(64), (CHUNK,))
     n = xs.size
-    for j in prange(ys.size):
-        buf = carray(stack_f64(64), (CHUNK,))
-        y = ys[j]
-        row = out[j]
-        for base in range(0, n, CHUNK):
-            m = min(CHUNK, n - base)
-            for i in range(m):  # vectorised: see stack.py
-                buf[i] = _os2(xs[base + i], y, seed)
-            for i in range(m):
-                row[base + i] = buf[i]
-    return out
+    y = ys[j]
+    row = out[j]
+    for base in range(0, n, CHUNK):
+        m = min(CHUNK, n - base)
+        for i in range(m):  # vectorised: see stack.py
+            buf[i] = _os2(xs[base + i], y, seed)
+        for i in range(m):
+            row[base + i] = buf[i]
 
 
 @njit(cache=True, inline="always")
@@ -117,6 +113,132 @@ def _fractal_row(row, xrow, yrow, ystep, perm, kind, mode, octaves, lacunarity, 
         row[i] = row[i] / norm
 
 
+@njit(cache=True)
+def _fractal3_grid_row(r, xs, ys, zs, perm, kind, mode, octaves, lacunarity, gain, out):
+    """Row r of the (nz*ny, nx) view of a 3D grid: z = zs[r // ny], y = ys[r % ny]."""
+    ny = ys.size
+    k = r // ny
+    y = ys[r - k * ny]
+    z = zs[k]
+    row = out[r]
+    for i in range(xs.size):
+        row[i] = fractal3_at(kind, mode, xs[i], y, z, perm, octaves, lacunarity, gain)
+
+
+@njit(cache=True)
+def _fractal4_grid_row(r, xs, ys, zs, ws, perm, mode, octaves, lacunarity, gain, out):
+    """Row r of the (nw*nz*ny, nx) view of a 4D grid."""
+    ny = ys.size
+    nz = zs.size
+    q = r // ny
+    y = ys[r - q * ny]
+    m = q // nz
+    z = zs[q - m * nz]
+    w = ws[m]
+    row = out[r]
+    for i in range(xs.size):
+        row[i] = fractal4_at(mode, xs[i], y, z, w, perm, octaves, lacunarity, gain)
+
+
+@njit(cache=True)
+def _fractal3_array_row(j, X, Y, Z, perm, kind, mode, octaves, lacunarity, gain, out):
+    for i in range(out.shape[1]):
+        out[j, i] = fractal3_at(kind, mode, X[j, i], Y[j, i], Z[j, i], perm, octaves, lacunarity, gain)
+
+
+@njit(cache=True)
+def _fractal4_array_row(j, X, Y, Z, W, perm, mode, octaves, lacunarity, gain, out):
+    for i in range(out.shape[1]):
+        out[j, i] = fractal4_at(mode, X[j, i], Y[j, i], Z[j, i], W[j, i], perm, octaves, lacunarity, gain)
+
+
+@njit(cache=True)
+def _curl2_row(j, X, Y, perm, kind, eps, octaves, lacunarity, gain, outx, outy):
+    for i in range(outx.shape[1]):
+        vx, vy = curl2_fractal_at(kind, X[j, i], Y[j, i], perm, eps, octaves, lacunarity, gain)
+        outx[j, i] = vx
+        outy[j, i] = vy
+
+
+@njit(cache=True)
+def _curl3_row(j, X, Y, Z, perm, kind, eps, octaves, lacunarity, gain, outx, outy, outz):
+    for i in range(outx.shape[1]):
+        vx, vy, vz = curl3_at(kind, X[j, i], Y[j, i], Z[j, i], perm, eps, octaves, lacunarity, gain)
+        outx[j, i] = vx
+        outy[j, i] = vy
+        outz[j, i] = vz
+
+
+@njit(cache=True)
+def _warp2_row(j, X, Y, perm, kind, levels, strength, octaves, lacunarity, gain, f, qx, qy, rx, ry):
+    """IQ domain warping of row j (same arithmetic as ``warp2_at``, vectorised fBm rows)."""
+    n = f.shape[1]
+    x = X[j]
+    y = Y[j]
+    ax = np.empty(n)
+    ay = np.empty(n)
+    _fractal_row(qx[j], x, y, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+    for i in range(n):
+        ax[i] = x[i] + 5.2
+        ay[i] = y[i] + 1.3
+    _fractal_row(qy[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+    if levels >= 2:
+        for i in range(n):
+            ax[i] = (x[i] + strength * qx[j, i]) + 1.7
+            ay[i] = (y[i] + strength * qy[j, i]) + 9.2
+        _fractal_row(rx[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+        for i in range(n):
+            ax[i] = (x[i] + strength * qx[j, i]) + 8.3
+            ay[i] = (y[i] + strength * qy[j, i]) + 2.8
+        _fractal_row(ry[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+        for i in range(n):
+            ax[i] = x[i] + strength * rx[j, i]
+            ay[i] = y[i] + strength * ry[j, i]
+    else:
+        for i in range(n):
+            rx[j, i] = 0.0
+            ry[j, i] = 0.0
+            ax[i] = x[i] + strength * qx[j, i]
+            ay[i] = y[i] + strength * qy[j, i]
+    _fractal_row(f[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+
+
+# ---------------------------------------------------------------- drivers: parallel and serial
+# Each pair differs only in prange/range; keep them in step.
+@njit(cache=True, parallel=True)
+def simplex2_grid(xs, ys, perm):
+    """OpenSimplex 2D on the grid xs (nx,) by ys (ny,) -> (ny, nx), like opensimplex.noise2array."""
+    out = np.empty((ys.size, xs.size), dtype=np.float64)
+    for j in prange(ys.size):
+        _simplex2_grid_row(j, xs, ys, perm, out)
+    return out
+
+
+@njit(cache=True)
+def simplex2_grid_serial(xs, ys, perm):
+    out = np.empty((ys.size, xs.size), dtype=np.float64)
+    for j in range(ys.size):
+        _simplex2_grid_row(j, xs, ys, perm, out)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def os2_grid(xs, ys, seed):
+    """OpenSimplex2 2D on the grid xs (nx,) by ys (ny,) -> (ny, nx)."""
+    out = np.empty((ys.size, xs.size), dtype=np.float64)
+    for j in prange(ys.size):
+        _os2_grid_row(j, xs, ys, seed, out)
+    return out
+
+
+@njit(cache=True)
+def os2_grid_serial(xs, ys, seed):
+    out = np.empty((ys.size, xs.size), dtype=np.float64)
+    for j in range(ys.size):
+        _os2_grid_row(j, xs, ys, seed, out)
+    return out
+
+
 @njit(cache=True, parallel=True)
 def fractal2_grid(xs, ys, perm, kind, mode, octaves, lacunarity, gain):
     """Fused fractal sum of 2D noise on a grid -> (ny, nx), all octaves in one parallel kernel."""
@@ -126,75 +248,116 @@ def fractal2_grid(xs, ys, perm, kind, mode, octaves, lacunarity, gain):
     return out
 
 
+@njit(cache=True)
+def fractal2_grid_serial(xs, ys, perm, kind, mode, octaves, lacunarity, gain):
+    out = np.empty((ys.size, xs.size), dtype=np.float64)
+    for j in range(ys.size):
+        _fractal_row(out[j], xs, ys[j:j + 1], 0, perm, kind, mode, octaves, lacunarity, gain)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def fractal3_grid(xs, ys, zs, perm, kind, mode, octaves, lacunarity, gain):
+    """Fractal sum of 3D noise on the grid xs x ys x zs -> (nz, ny, nx), like opensimplex.noise3array."""
+    out = np.empty((zs.size * ys.size, xs.size), dtype=np.float64)
+    for r in prange(zs.size * ys.size):
+        _fractal3_grid_row(r, xs, ys, zs, perm, kind, mode, octaves, lacunarity, gain, out)
+    return out.reshape((zs.size, ys.size, xs.size))
+
+
+@njit(cache=True)
+def fractal3_grid_serial(xs, ys, zs, perm, kind, mode, octaves, lacunarity, gain):
+    out = np.empty((zs.size * ys.size, xs.size), dtype=np.float64)
+    for r in range(zs.size * ys.size):
+        _fractal3_grid_row(r, xs, ys, zs, perm, kind, mode, octaves, lacunarity, gain, out)
+    return out.reshape((zs.size, ys.size, xs.size))
+
+
+@njit(cache=True, parallel=True)
+def fractal4_grid(xs, ys, zs, ws, perm, mode, octaves, lacunarity, gain):
+    """Fractal sum of 4D OpenSimplex on a grid -> (nw, nz, ny, nx), like opensimplex.noise4array."""
+    out = np.empty((ws.size * zs.size * ys.size, xs.size), dtype=np.float64)
+    for r in prange(ws.size * zs.size * ys.size):
+        _fractal4_grid_row(r, xs, ys, zs, ws, perm, mode, octaves, lacunarity, gain, out)
+    return out.reshape((ws.size, zs.size, ys.size, xs.size))
+
+
+@njit(cache=True)
+def fractal4_grid_serial(xs, ys, zs, ws, perm, mode, octaves, lacunarity, gain):
+    out = np.empty((ws.size * zs.size * ys.size, xs.size), dtype=np.float64)
+    for r in range(ws.size * zs.size * ys.size):
+        _fractal4_grid_row(r, xs, ys, zs, ws, perm, mode, octaves, lacunarity, gain, out)
+    return out.reshape((ws.size, zs.size, ys.size, xs.size))
+
+
 @njit(cache=True, parallel=True)
 def fractal2_array(X, Y, perm, kind, mode, octaves, lacunarity, gain, out):
     for j in prange(out.shape[0]):
         _fractal_row(out[j], X[j], Y[j], 1, perm, kind, mode, octaves, lacunarity, gain)
 
 
+@njit(cache=True)
+def fractal2_array_serial(X, Y, perm, kind, mode, octaves, lacunarity, gain, out):
+    for j in range(out.shape[0]):
+        _fractal_row(out[j], X[j], Y[j], 1, perm, kind, mode, octaves, lacunarity, gain)
+
+
 @njit(cache=True, parallel=True)
 def fractal3_array(X, Y, Z, perm, kind, mode, octaves, lacunarity, gain, out):
     for j in prange(out.shape[0]):
-        for i in range(out.shape[1]):
-            out[j, i] = fractal3_at(kind, mode, X[j, i], Y[j, i], Z[j, i], perm, octaves, lacunarity, gain)
+        _fractal3_array_row(j, X, Y, Z, perm, kind, mode, octaves, lacunarity, gain, out)
+
+
+@njit(cache=True)
+def fractal3_array_serial(X, Y, Z, perm, kind, mode, octaves, lacunarity, gain, out):
+    for j in range(out.shape[0]):
+        _fractal3_array_row(j, X, Y, Z, perm, kind, mode, octaves, lacunarity, gain, out)
 
 
 @njit(cache=True, parallel=True)
 def fractal4_array(X, Y, Z, W, perm, mode, octaves, lacunarity, gain, out):
     for j in prange(out.shape[0]):
-        for i in range(out.shape[1]):
-            out[j, i] = fractal4_at(mode, X[j, i], Y[j, i], Z[j, i], W[j, i], perm, octaves, lacunarity, gain)
+        _fractal4_array_row(j, X, Y, Z, W, perm, mode, octaves, lacunarity, gain, out)
+
+
+@njit(cache=True)
+def fractal4_array_serial(X, Y, Z, W, perm, mode, octaves, lacunarity, gain, out):
+    for j in range(out.shape[0]):
+        _fractal4_array_row(j, X, Y, Z, W, perm, mode, octaves, lacunarity, gain, out)
 
 
 @njit(cache=True, parallel=True)
 def curl2_array(X, Y, perm, kind, eps, octaves, lacunarity, gain, outx, outy):
     for j in prange(outx.shape[0]):
-        for i in range(outx.shape[1]):
-            vx, vy = curl2_fractal_at(kind, X[j, i], Y[j, i], perm, eps, octaves, lacunarity, gain)
-            outx[j, i] = vx
-            outy[j, i] = vy
+        _curl2_row(j, X, Y, perm, kind, eps, octaves, lacunarity, gain, outx, outy)
+
+
+@njit(cache=True)
+def curl2_array_serial(X, Y, perm, kind, eps, octaves, lacunarity, gain, outx, outy):
+    for j in range(outx.shape[0]):
+        _curl2_row(j, X, Y, perm, kind, eps, octaves, lacunarity, gain, outx, outy)
 
 
 @njit(cache=True, parallel=True)
 def curl3_array(X, Y, Z, perm, kind, eps, octaves, lacunarity, gain, outx, outy, outz):
     for j in prange(outx.shape[0]):
-        for i in range(outx.shape[1]):
-            vx, vy, vz = curl3_at(kind, X[j, i], Y[j, i], Z[j, i], perm, eps, octaves, lacunarity, gain)
-            outx[j, i] = vx
-            outy[j, i] = vy
-            outz[j, i] = vz
+        _curl3_row(j, X, Y, Z, perm, kind, eps, octaves, lacunarity, gain, outx, outy, outz)
+
+
+@njit(cache=True)
+def curl3_array_serial(X, Y, Z, perm, kind, eps, octaves, lacunarity, gain, outx, outy, outz):
+    for j in range(outx.shape[0]):
+        _curl3_row(j, X, Y, Z, perm, kind, eps, octaves, lacunarity, gain, outx, outy, outz)
 
 
 @njit(cache=True, parallel=True)
 def warp2_array(X, Y, perm, kind, levels, strength, octaves, lacunarity, gain, f, qx, qy, rx, ry):
     """IQ domain warping row by row (same arithmetic as ``warp2_at``, vectorised fBm rows)."""
-    n = f.shape[1]
     for j in prange(f.shape[0]):
-        x = X[j]
-        y = Y[j]
-        ax = np.empty(n)
-        ay = np.empty(n)
-        _fractal_row(qx[j], x, y, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
-        for i in range(n):
-            ax[i] = x[i] + 5.2
-            ay[i] = y[i] + 1.3
-        _fractal_row(qy[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
-        if levels >= 2:
-            for i in range(n):
-                ax[i] = (x[i] + strength * qx[j, i]) + 1.7
-                ay[i] = (y[i] + strength * qy[j, i]) + 9.2
-            _fractal_row(rx[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
-            for i in range(n):
-                ax[i] = (x[i] + strength * qx[j, i]) + 8.3
-                ay[i] = (y[i] + strength * qy[j, i]) + 2.8
-            _fractal_row(ry[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
-            for i in range(n):
-                ax[i] = x[i] + strength * rx[j, i]
-                ay[i] = y[i] + strength * ry[j, i]
-        else:
-            for i in range(n):
-                rx[j, i] = 0.0
-                ry[j, i] = 0.0
-                ax[i] = x[i] + strength * qx[j, i]
-                ay[i] = y[i] + strength * qy[j, i]
-        _fractal_row(f[j], ax, ay, 1, perm, kind, MODE_FBM, octaves, lacunarity, gain)
+        _warp2_row(j, X, Y, perm, kind, levels, strength, octaves, lacunarity, gain, f, qx, qy, rx, ry)
+
+
+@njit(cache=True)
+def warp2_array_serial(X, Y, perm, kind, levels, strength, octaves, lacunarity, gain, f, qx, qy, rx, ry):
+    for j in range(f.shape[0]):
+        _warp2_row(j, X, Y, perm, kind, levels, strength, octaves, lacunarity, gain, f, qx, qy, rx, ry)

@@ -4,8 +4,8 @@ Values equal those of the ``opensimplex`` package (0.4.5) for the same seed:
 the 2D kernel below is a port of its ``_noise2`` that keeps every floating-point
 operation in the same order (so results are bit-identical) while reading
 gradients as scalars from a packed table instead of slicing an array per
-vertex, which is what makes it faster. 3D and 4D call opensimplex's own Numba
-kernels on slices of the packed table (they are long and already correct).
+vertex, which is what makes it faster. 3D and 4D are mechanical ports of
+opensimplex's own kernels with the same arithmetic (``simplex3d``, ``simplex4d``).
 
 Every function takes the packed table from ``perm_for_seed`` and returns NaN
 for NaN/inf input (opensimplex would silently return 0 or garbage).
@@ -16,9 +16,8 @@ from math import floor, nan
 
 import numpy as np
 from numba import njit
-from opensimplex.internals import _noise3 as _os_noise3, _noise4 as _os_noise4
-
-from gencraft.noise.tables import OFF_GRAD3
+from gencraft.noise.simplex3d import _noise3
+from gencraft.noise.simplex4d import _noise4
 
 _STRETCH2 = -0.211324865405187
 _SQUISH2 = 0.366025403784439
@@ -104,7 +103,7 @@ def simplex3_at(x, y, z, perm):
     """OpenSimplex 3D at (x, y, z); range about [-1, 1]; NaN for non-finite input."""
     if not (x - x == 0.0 and y - y == 0.0 and z - z == 0.0):
         return nan
-    return _os_noise3(x, y, z, perm[:OFF_GRAD3], perm[OFF_GRAD3:OFF_GRAD3 + 256])
+    return _noise3(x, y, z, perm)
 
 
 @njit(cache=True)
@@ -112,4 +111,4 @@ def simplex4_at(x, y, z, w, perm):
     """OpenSimplex 4D at (x, y, z, w); range about [-1, 1]; NaN for non-finite input."""
     if not (x - x == 0.0 and y - y == 0.0 and z - z == 0.0 and w - w == 0.0):
         return nan
-    return _os_noise4(x, y, z, w, perm[:OFF_GRAD3])
+    return _noise4(x, y, z, w, perm)

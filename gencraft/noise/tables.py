@@ -80,12 +80,8 @@ def _check_seed(seed) -> int:
 _CACHE: dict[int, np.ndarray] = {}
 
 
-def perm_for_seed(seed: int) -> np.ndarray:
-    """All lookup tables for ``seed`` in one int64 array (see module docstring).
-
-    Any Python int is accepted (wrapped to int64). The result is a fresh array
-    each call, so callers may keep or modify it freely.
-    """
+def shared_table(seed: int) -> np.ndarray:
+    """The cached table for ``seed``, not copied: for gencraft's own hot paths, which never write to it."""
     s = _check_seed(seed)
     table = _CACHE.get(s)
     if table is None:
@@ -97,4 +93,13 @@ def perm_for_seed(seed: int) -> np.ndarray:
         if len(_CACHE) > 64:
             _CACHE.clear()
         _CACHE[s] = table
-    return table.copy()
+    return table
+
+
+def perm_for_seed(seed: int) -> np.ndarray:
+    """All lookup tables for ``seed`` in one int64 array (see module docstring).
+
+    Any Python int is accepted (wrapped to int64). The result is a fresh array
+    each call, so callers may keep or modify it freely.
+    """
+    return shared_table(seed).copy()

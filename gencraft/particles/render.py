@@ -36,8 +36,11 @@ def render_attractor(name: str, params=None, n: int = 10_000_000, size=(1600, 16
     canvas = Canvas(w, h)
     canvas.background(background if background is not None else pal.background)
     composite(canvas, agg, pal.hex, tone)
+    from gencraft import __version__
+
     recipe = {
-        "command": "attractor", "attractor": s.name,
+        "gencraft": __version__, "command": "attractor", "attractor": s.name, "format": "png",
+        "background": None if background is None else str(background),
         "params": list(s.defaults[: s.nparams] if params is None else map(float, params)),
         "n": int(n), "size": [int(w), int(h)], "tone": tone, "palette": palette,
         "bounds": [float(b) for b in bounds], "orbits": int(orbits),

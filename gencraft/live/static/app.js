@@ -246,7 +246,31 @@ function showInfo() {
   const parts = [`${r.size[0]}×${r.size[1]}`, `seed ${r.seed}`, `${Math.round(r.ms)} ms`];
   if (r.frames > 1) parts.push(`${r.ready}/${r.frames} frames · ${r.fps} fps`);
   if (r.score !== null && r.score !== undefined) parts.push(`CLIP ${r.score.toFixed(3)}`);
+  if (r.plot) parts[0] = `plot ${r.plot.page_mm.map((v) => Math.round(v)).join("×")} mm`;
   $("#info").textContent = parts.join("  ·  ");
+  showPlotStats(r.plot);
+}
+
+// The plotter preview's numbers: per layer, and the cost before/after vpype's optimisation.
+function showPlotStats(plot) {
+  const box = $("#plot-stats");
+  box.hidden = !plot;
+  if (!plot) return;
+  const fmt = (st) => `pen down ${(st.pen_down_mm / 1000).toFixed(2)} m · pen up ${(st.pen_up_mm / 1000).toFixed(2)} m · ${st.lifts} lifts · ~${Math.round(st.seconds / 60)} min`;
+  box.textContent = "";
+  const layers = document.createElement("div");
+  for (const l of plot.layers) {
+    const chip = document.createElement("span");
+    chip.className = "pen";
+    chip.style.setProperty("--pen", l.color);
+    chip.textContent = `${l.name} (${l.lines})`;
+    layers.append(chip);
+  }
+  const before = document.createElement("div");
+  before.textContent = `drawing order: ${fmt(plot.before)}`;
+  const after = document.createElement("div");
+  after.textContent = `optimised: ${fmt(plot.after)}`;
+  box.append(layers, before, after);
 }
 
 function showScore(score) {
@@ -403,6 +427,7 @@ function applyState(st) {
     $("#grid").innerHTML = "";
   }
   S.seed = st.seed; S.overrides = st.overrides || {}; S.prompt = st.prompt; S.drawn = st.drawn || [];
+  $("#plotter").checked = !!st.plotter;
   $("#seed").value = st.seed;
   $("#outdir").textContent = `saves go to ${st.out_dir}`;
   if (st.prompt) { $("#prompt-box").hidden = false; $("#prompt-text").textContent = `“${st.prompt}”`; }
@@ -452,6 +477,8 @@ $("#seed-next").onclick = () => sendSeed(stepSeed($("#seed").value, +1));
 $("#seed-random").onclick = () => sendSeed(String(Math.floor(Math.random() * 1e6)));
 $("#seed").onchange = () => sendSeed($("#seed").value.trim() || "0");
 $("#reset-all").onclick = () => { S.overrides = {}; markModified(); api("/api/render", { reset: true }).catch((e) => toast(e.message, true)); };
+$("#plotter").onchange = () => api("/api/render", { plotter: $("#plotter").checked, reason: "plotter preview" })
+  .catch((e) => toast(e.message, true));
 $("#save").onclick = () => keep("save");
 $("#like").onclick = () => keep("like");
 $("#grid-go").onclick = newGrid;
@@ -469,6 +496,7 @@ document.addEventListener("keydown", (ev) => {
   else if (ev.key === "r") $("#seed-random").click();
   else if (ev.key === "s") keep("save");
   else if (ev.key === "l") keep("like");
+  else if (ev.key === "p") { $("#plotter").checked = !$("#plotter").checked; $("#plotter").onchange(); }
   else if (ev.key === " " && S.frames.length) { ev.preventDefault(); $("#play").click(); }
   else return;
 });

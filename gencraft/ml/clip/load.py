@@ -106,7 +106,7 @@ def check_model_dir(path: Path) -> dict:
 
 def _unsafe_checkpoint(path: Path, exc: Exception) -> UserError:
     return UserError(f"refusing to load {path}: it is not a plain weights file "
-                     f"(safetensors or a tensors-only torch file); loading it could run code ({exc})")
+                     "(safetensors or a tensors-only torch file); loading it could run code")
 
 
 def check_device(device: str) -> str:
@@ -131,7 +131,16 @@ def build_model(spec: ModelSpec, device: str):
         if spec.kind == "local-dir":
             check_model_dir(spec.path)
             name = f"{LOCAL_DIR}{spec.path}"
-            model = open_clip.create_model(name, device=device, weights_only=True)
+            try:
+                model = open_clip.create_model(name, device=device, weights_only=True)
+            except pickle.UnpicklingError:
+                raise
+            except Exception as exc:  # garbage weights: safetensors' or torch's error, reported in one line
+                if type(exc).__name__ not in ("SafetensorError", "RuntimeError", "OSError", "EOFError",
+                                              "HeaderTooLarge", "ValueError", "KeyError"):
+                    raise
+                first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+                raise UserError(f"unreadable weights in model folder {spec.path}: {first}") from None
             tokenizer = open_clip.get_tokenizer(name)
         elif spec.kind == "file":
             logging.disable(logging.WARNING)  # "initialized randomly": true, but the weights come next

@@ -28,12 +28,23 @@ def load_image(path: str | Path) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"image not found: {path}")
+    from gencraft.sizes import MAX_PIXELS
+
     try:
         with Image.open(path) as im:
+            w, h = im.size
+            if w * h > MAX_PIXELS:  # checked before the pixels are decoded
+                raise UserError(f"image {path} is {w * h:,} pixels ({w}x{h}): expected at most {MAX_PIXELS:,}")
             im.load()
             if im.mode not in ("RGB", "RGBA"):
                 im = im.convert("RGBA" if "A" in im.getbands() else "RGB")
             return np.asarray(im, dtype=np.uint8).copy()
+    except Image.DecompressionBombError as exc:  # Pillow's own cap, checked when the file is opened
+        import re
+
+        m = re.search(r"(\d+) pixels\) exceeds limit of (\d+)", str(exc))
+        size, limit = (f"{int(m.group(1)):,}", f"{int(m.group(2)):,}") if m else ("too many", "Pillow's limit")
+        raise UserError(f"image {path} is {size} pixels: expected at most {limit}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UserError(f"unreadable image {path}: {str(exc).splitlines()[0][:160]}") from None
 

@@ -101,12 +101,13 @@ def _resize(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(Image.fromarray(rgb).resize(size, Image.LANCZOS))
 
 
-def refine_array(image: np.ndarray, model: str | Path, prompt: str, *, negative_prompt: str | None = None,
+def refine_array(image: np.ndarray, model: str | Path | None, prompt: str, *, negative_prompt: str | None = None,
                  strength: float = DEFAULT_STRENGTH, steps: int = DEFAULT_STEPS, guidance: float | None = None,
                  seed: Any = 0, controlnet: str | Path | None = None, control: str | np.ndarray = "auto",
                  control_scale: float = 1.0, resolution: int | None = None, device: str | None = "cpu",
                  dtype: str | None = None, progress: bool = False) -> RefineResult:
-    """Refine an (H, W, 3|4) uint8 image with the diffusion pipeline in folder ``model``.
+    """Refine an (H, W, 3|4) uint8 image with the diffusion pipeline in folder ``model``
+    (None or "tiny": gencraft's bundled tiny diffusion model).
 
     ``control`` ("auto", "lines", "edges", or your own (H, W, 3) uint8 image) is
     used only with a ``controlnet`` folder. ``guidance`` None keeps the
@@ -173,7 +174,8 @@ def refine_array(image: np.ndarray, model: str | Path, prompt: str, *, negative_
         call["controlnet_conditioning_scale"] = control_scale
         stage.update(controlnet=str(loaded.controlnet.path), control=mode, control_scale=control_scale)
     with torch.inference_mode():
-        result = pipe(**call).images[0]
+        output = pipe(**call)
+    result = output.images[0]
     out = np.clip(np.rint(np.nan_to_num(result, nan=0.0) * 255.0), 0, 255).astype(np.uint8)
     out = _resize(out, (w, h))
     stage.update(
@@ -184,6 +186,8 @@ def refine_array(image: np.ndarray, model: str | Path, prompt: str, *, negative_
     )
     if run_steps != steps:
         stage["steps_run"] = run_steps
+    if getattr(output, "condition", None):  # gencraft's tiny model: the sketch kind the prompt selected
+        stage["condition"] = output.condition
     notes = [n for n in (loaded.model.note, loaded.controlnet.note if loaded.controlnet else None) if n]
     if notes:
         stage["note"] = notes[0]

@@ -63,9 +63,24 @@ def _check_model_subfolder(root: Path, sub: str, what: str,
     raise UserError(f"{what} {str(root)!r} is incomplete: {label}{weights_name} is missing")
 
 
-def check_model_folder(path: str | Path) -> FolderInfo:
+#: pipelines gencraft itself provides, by the ``_class_name`` in model_index.json: (module, class).
+#: The class is always imported from gencraft, never from code inside a model folder.
+GENCRAFT_PIPELINES = {"TinyPixelDiffusionPipeline": ("gencraft.ml.refine.tiny.pipeline", "TinyPixelDiffusionPipeline")}
+
+
+def resolve_model(model: str | Path | None) -> Path:
+    """The folder a model argument names: None or "tiny" is the bundled tiny diffusion model
+    (unless a folder called "tiny" exists here), anything else a path."""
+    from gencraft.ml import TINY_DIFFUSION_DIR
+
+    if model is None or (str(model) == "tiny" and not Path("tiny").exists()):
+        return TINY_DIFFUSION_DIR
+    return Path(model)
+
+
+def check_model_folder(path: str | Path | None) -> FolderInfo:
     """Validate a diffusers pipeline folder without importing torch; UserError names what is missing."""
-    root = Path(path).expanduser()
+    root = resolve_model(path).expanduser()
     what = "model folder"
     if not root.exists():
         raise UserError(f"{what} {str(root)!r} does not exist")
@@ -216,7 +231,7 @@ def _folder_signature(info: FolderInfo | None) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
-def load_pipeline(model: str | Path, controlnet: str | Path | None = None, device: str | None = "cpu",
+def load_pipeline(model: str | Path | None, controlnet: str | Path | None = None, device: str | None = "cpu",
                   dtype: str | None = None, progress: bool = False) -> LoadedPipeline:
     """Load (or reuse) an img2img pipeline, with a ControlNet when given, from local folders."""
     info = check_model_folder(model)
@@ -258,7 +273,16 @@ def _load(info: FolderInfo, cn_info: FolderInfo | None, device: str, torch_dtype
             if cn_info.variant:
                 cn_kwargs["variant"] = cn_info.variant
             kwargs["controlnet"] = diffusers.ControlNetModel.from_pretrained(str(cn_info.path), **cn_kwargs)
-        pipe = AutoPipelineForImage2Image.from_pretrained(str(info.path), **kwargs)
+        own = GENCRAFT_PIPELINES.get(str(info.index.get("_class_name")))
+        if own is not None and cn_info is None:
+            import importlib
+
+            pipe_class = getattr(importlib.import_module(own[0]), own[1])
+            pipe = pipe_class.from_pretrained(str(info.path), **kwargs)
+        elif own is not None:
+            raise UserError(f"model folder {str(info.path)!r} is a {own[1]}: it takes no ControlNet")
+        else:
+            pipe = AutoPipelineForImage2Image.from_pretrained(str(info.path), **kwargs)
     except UserError:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, EnvironmentError) as exc:

@@ -73,6 +73,7 @@ def run_atlas(space: SearchSpace, renderer, objective, budget: int, algo: str, s
     from ribs.emitters import EvolutionStrategyEmitter, GaussianEmitter
     from ribs.schedulers import Scheduler
 
+    from gencraft.ml.search.cluster import progress_postfix
     from gencraft.ml.search.common import ExploreResult, progress_bar
 
     gx, gy = (int(grid[0]), int(grid[1]))
@@ -122,7 +123,7 @@ def run_atlas(space: SearchSpace, renderer, objective, budget: int, algo: str, s
             else:  # the budget ends inside this batch: archive what was evaluated, skip the emitters
                 archive.add(solutions[:take], scores, measures)
             bar.set_postfix(cells=len(atlas.cells), best=f"{max(c.score for c in atlas.cells.values()):.4g}",
-                            refresh=False)
+                            **progress_postfix(renderer), refresh=False)
             bar.update(take)
     finally:
         bar.close()

@@ -47,7 +47,8 @@ def explore(sketch: str | Path | Sketch, prompt: str, budget: int, *, algo: str 
             render_seed: Any = 0, batch: int = 8, metric: str = "cosine", crops: int = 0,
             device: str = "cpu", atlas: bool = False, grid: tuple[int, int] = (8, 8),
             objective: Callable[[list[np.ndarray]], np.ndarray] | None = None,
-            timeout: float | None = DEFAULT_RENDER_TIMEOUT) -> ExploreResult:
+            timeout: float | None = DEFAULT_RENDER_TIMEOUT, render_top: int = 0,
+            render_size: Any = None, scheduler: Any = None) -> ExploreResult:
     """Search `sketch`'s declared parameters for renders that score highest for `prompt`.
 
     budget: total evaluations the study should hold (a resumed study counts the
@@ -59,7 +60,11 @@ def explore(sketch: str | Path | Sketch, prompt: str, budget: int, *, algo: str 
     out_dir: where to write the best renders, their parameters, a plot and a
     contact sheet (and atlas.png with atlas=True). timeout: seconds one render
     may take (renders then run in worker processes); None renders in this
-    process without a limit.
+    process without a limit. render_top: re-render the K best at `render_size`
+    (default the sketch's size) into ``out_dir/full/``, linked from contact_sheet.html.
+    scheduler: a Dask scheduler address (or Client) to render on instead of
+    `workers` local processes; scoring stays here, and the trials and scores are
+    those of a local run (see :mod:`gencraft.ml.search.cluster`).
     """
     from gencraft.ml.search.study import check_algo
 
@@ -72,6 +77,10 @@ def explore(sketch: str | Path | Sketch, prompt: str, budget: int, *, algo: str 
     check_algo(algo)
     size = parse_size(size) or DEFAULT_SIZE
     sk = sketch if isinstance(sketch, Sketch) else load_sketch(sketch)
+    render_top = check_int(render_top, "render_top", 0)
+    full_size = parse_size(render_size) or sk.default_size
+    if render_top and out_dir is None:
+        raise UserError("render_top needs an output folder to write the full-size renders into")
     space = SearchSpace.of(sk, fixed)
     if atlas and study is not None:
         raise UserError("--study is not supported with --atlas: an atlas run keeps its archive in memory")
@@ -85,9 +94,9 @@ def explore(sketch: str | Path | Sketch, prompt: str, budget: int, *, algo: str 
     described = describe_objective(objective, prompt, negatives)
     config = {"sketch": sk.name, "sketch_sha256": sk.sha256, "objective": described, "size": list(size),
               "render_seed": str(render_seed), "fixed": space.fixed, "space": space.describe()}
-    from gencraft.ml.search.render_batch import BatchRenderer
+    from gencraft.ml.search.cluster import make_renderer
 
-    with BatchRenderer(sk, size, workers, timeout) as renderer:
+    with make_renderer(sk, size, workers, timeout, scheduler) as renderer:
         if atlas:
             from gencraft.ml.search.atlas import run_atlas
 
@@ -101,6 +110,14 @@ def explore(sketch: str | Path | Sketch, prompt: str, budget: int, *, algo: str 
         from gencraft.ml.search.output import write_explore_outputs
 
         result.files = write_explore_outputs(result, out)
+        if render_top:
+            from gencraft.ml.search.output import write_full_size, write_links_page
+
+            chosen = result.best[:render_top]
+            names = [f"best_{i:02d}" for i in range(1, len(chosen) + 1)]
+            result.files += write_full_size(list(zip(names, [r for _, _, r in chosen])), out, full_size, timeout)
+            result.files.append(write_links_page(out, "contact_sheet.html", f"{sk.name} · “{prompt}”", [
+                (f"{n}.png", f"full/{n}.png", f"#{i}  {s:.4g}") for i, (n, (_, s, _)) in enumerate(zip(names, chosen), 1)]))
     return result
 
 
@@ -109,6 +126,7 @@ def _run_study(space: SearchSpace, renderer, objective, budget: int, algo: str, 
     """The Optuna loop: ask a batch, render, score in one call, tell; until the study holds `budget`."""
     from optuna.trial import TrialState
 
+    from gencraft.ml.search.cluster import progress_postfix
     from gencraft.ml.search.study import (OWNER_ATTR, describe_storage, fail_orphans, batch_seed, make_sampler, open_study,
                         owner_tag, study_name)
 
@@ -151,7 +169,8 @@ def _run_study(space: SearchSpace, renderer, objective, budget: int, algo: str, 
                     st.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
                 raise
             if kept:
-                bar.set_postfix(best=f"{max(s for s, _ in kept.values()):.4g}", refresh=False)
+                bar.set_postfix(best=f"{max(s for s, _ in kept.values()):.4g}", **progress_postfix(renderer),
+                                refresh=False)
             bar.update(len(asked))
     finally:
         bar.close()

@@ -88,3 +88,48 @@ def plot_history(history: Sequence[float], title: str, metric: str = "score") ->
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": "gencraft"})
     return buf.getvalue()
+
+
+def write_full_size(items, out: Path, size, timeout: float | None = None) -> list[Path]:
+    """Re-render each (name, Render) at `size` into ``out/full/NAME.png``, recipe and stages kept.
+
+    The winners of a search are scored small (64–224 px); these are the
+    same recipes drawn at full size, each `gencraft reproduce`-able.
+    """
+    from gencraft.provenance import add_stage
+    from gencraft.render import render
+    from gencraft.timelimit import call_with_timeout
+
+    folder = out / "full"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, r in items:
+        def draw(r=r):
+            fresh = render(r.sketch, r.params, r.seed, size)
+            return fresh.rgba, fresh.recipe
+
+        rgba, recipe = call_with_timeout(draw, timeout=timeout, what=f"full-size render of {name}")
+        for stage in r.recipe.get("stages", []):
+            recipe = add_stage(recipe, stage)
+        path = folder / f"{name}.png"
+        write_bytes(path, encode_png(rgba, recipe))
+        written.append(path)
+    return written
+
+
+def write_links_page(out: Path, name: str, title: str, entries) -> Path:
+    """An HTML contact sheet: each (thumbnail, full-size file, caption) as a linked cell."""
+    import html
+
+    cells = "".join(
+        f'<a class="cell" href="{html.escape(full)}"><img src="{html.escape(thumb)}" alt="{html.escape(caption)}">'
+        f'<span>{html.escape(caption)}</span></a>' for thumb, full, caption in entries)
+    page = (f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>'
+            "body{background:#f4efe6;color:#222;font:14px system-ui,sans-serif;padding:24px}"
+            ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:14px}"
+            ".cell{display:block;text-decoration:none;color:#444}.cell img{width:100%;image-rendering:auto}"
+            f"</style></head><body><h1>{html.escape(title)}</h1><p>Click a render for its full-size re-render "
+            f"(<code>full/</code>; each carries its recipe).</p><div class=\"grid\">{cells}</div></body></html>\n")
+    path = out / name
+    write_text(path, page)
+    return path

@@ -79,16 +79,21 @@ def rank_seeds(sketch, seeds, prompt: str, top: int = 24, model: Any = "tiny",
                params: Mapping[str, Any] | None = None, size: Any = (224, 224), negatives: Sequence[str] = (),
                metric: str = "cosine", crops: int = 0, batch: int = 32, workers: int = 1,
                out_dir: str | Path | None = None, progress: bool = True, device: str = "cpu",
-               objective: Callable | None = None, timeout: float | None = DEFAULT_RENDER_TIMEOUT) -> RankResult:
+               objective: Callable | None = None, timeout: float | None = DEFAULT_RENDER_TIMEOUT,
+               render_top: int = 0, render_size: Any = None, scheduler: Any = None) -> RankResult:
     """Render `seeds` with fixed `params`, score each for `prompt`, rank best first.
 
     Varying parameters not in `params` are drawn from each seed's hash, as an
     edition would. timeout: seconds one render may take (None: in this process).
+    render_top: re-render the K best at `render_size` (default the sketch's size)
+    into ``out_dir/full/``, linked from rank_sheet.html. scheduler: a Dask
+    scheduler address (or Client) to render on instead of `workers` local
+    processes; the ranking is identical (see :mod:`gencraft.ml.search.cluster`).
     """
     from gencraft.provenance import add_stage
     from gencraft.sketch import Sketch, load_sketch
     from gencraft.ml.search.objective import ClipObjective, check_prompt, describe_objective
-    from gencraft.ml.search.render_batch import BatchRenderer
+    from gencraft.ml.search.cluster import make_renderer, progress_postfix, render_ahead
     from gencraft.ml.search.common import check_int, prepare_out_dir, progress_bar
 
     prompt = check_prompt(prompt)
@@ -99,6 +104,10 @@ def rank_seeds(sketch, seeds, prompt: str, top: int = 24, model: Any = "tiny",
     size = parse_size(size) or (224, 224)
     sk = sketch if isinstance(sketch, Sketch) else load_sketch(sketch)
     resolved = sk.resolve(params or {})
+    render_top = check_int(render_top, "render_top", 0)
+    full_size = parse_size(render_size) or sk.default_size
+    if render_top and out_dir is None:
+        raise UserError("render_top needs an output folder to write the full-size renders into")
     if objective is None:
         objective = ClipObjective(model, prompt, tuple(negatives), metric=metric, crops=crops, device=device)
     out = prepare_out_dir(out_dir)
@@ -109,10 +118,11 @@ def rank_seeds(sketch, seeds, prompt: str, top: int = 24, model: Any = "tiny",
     heap: list = []  # (score, -order, seed, render): the current top, smallest first
     bar = progress_bar(len(seeds), 0, progress, "rank")
     try:
-        with BatchRenderer(sk, size, workers, timeout) as renderer:
-            for start in range(0, len(seeds), batch):
+        with make_renderer(sk, size, workers, timeout, scheduler) as renderer:
+            starts = range(0, len(seeds), batch)
+            jobs = (([resolved] * len(seeds[i:i + batch]), seeds[i:i + batch]) for i in starts)
+            for start, renders in zip(starts, render_ahead(renderer, jobs, batch)):
                 chunk = seeds[start:start + batch]
-                renders = renderer([resolved] * len(chunk), chunk)
                 values = np.asarray(objective([r.rgba for r in renders]), dtype=np.float64).reshape(-1)
                 for k, (seed, r, v) in enumerate(zip(chunk, renders, values)):
                     scores.append(float(v))
@@ -121,7 +131,7 @@ def rank_seeds(sketch, seeds, prompt: str, top: int = 24, model: Any = "tiny",
                         heapq.heappush(heap, item)
                     elif item[:2] > heap[0][:2]:
                         heapq.heapreplace(heap, item)
-                bar.set_postfix(best=f"{max(scores):.4g}", refresh=False)
+                bar.set_postfix(best=f"{max(scores):.4g}", **progress_postfix(renderer), refresh=False)
                 bar.update(len(chunk))
     finally:
         bar.close()
@@ -135,6 +145,15 @@ def rank_seeds(sketch, seeds, prompt: str, top: int = 24, model: Any = "tiny",
     result = RankResult(ranking, best, config)
     if out is not None:
         result.files = write_rank_outputs(result, out, sk.name)
+        if render_top:
+            from gencraft.ml.search.output import write_full_size, write_links_page
+
+            chosen = best[:render_top]
+            names = [f"rank_{i:02d}" for i in range(1, len(chosen) + 1)]
+            result.files += write_full_size(list(zip(names, [r for _, _, r in chosen])), out, full_size, timeout)
+            result.files.append(write_links_page(out, "rank_sheet.html", f"{sk.name} · seeds ranked for “{prompt}”", [
+                (f"full/{n}.png", f"full/{n}.png", f"#{i}  seed {s}  {v:.4g}")
+                for i, (n, (s, v, _)) in enumerate(zip(names, chosen), 1)]))
     return result
 
 

@@ -3,7 +3,10 @@
 * **Storage.** ``study=None`` keeps the study in memory; a path keeps it in a
   SQLite file (``sqlite:///PATH``) so an interrupted search resumes where it
   stopped and several processes (or machines sharing the file system) can work
-  on one study at once.
+  on one study at once. A database URL (``postgresql://USER@HOST/DB``,
+  ``mysql://...``) keeps it in a database server through Optuna's RDB storage,
+  so processes on several machines share one study. Either way a database that
+  holds anything but gencraft studies is refused before anything is written.
 * **Name.** Derived from the sketch and the prompt, plus a short hash of
   everything else that changes what a score means (model, negatives, metric,
   crops, render size and seed, fixed parameters, the sketch's source): one
@@ -107,7 +110,8 @@ def open_study(path: str | Path | None, name: str, config: dict):
         study.set_user_attr("gencraft_config", json.loads(json.dumps(config, default=str)))
         return study
     if "://" in str(path):  # a database URL (postgresql://..., mysql://...): several machines, one study
-        return _open_shared(str(path), name, config, {})
+        check_study_url(str(path))
+        return _open_shared(with_driver(str(path)), name, config, {"pool_pre_ping": True})
     path = Path(path)
     if path.exists() and path.is_dir():
         raise UserError(f"study {str(path)!r} is a folder: expected a SQLite file path such as search.db")
@@ -138,25 +142,109 @@ def check_study_file(path: Path) -> None:
     with path.open("rb") as fh:
         if not fh.read(16).startswith(b"SQLite format 3"):
             raise UserError(f"study {str(path)!r} is not a SQLite database")
-    try:
-        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=60)
+
+    def read():
         try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            studies = conn.execute("SELECT COUNT(*) FROM studies").fetchone()[0] if "studies" in tables else 0
-            ours = conn.execute("SELECT COUNT(DISTINCT study_id) FROM study_user_attributes WHERE key = ?",
-                                ("gencraft_config",)).fetchone()[0] if "study_user_attributes" in tables else 0
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise UserError(f"study {str(path)!r} cannot be read as SQLite ({exc}); is it truncated or corrupt?") from None
-    foreign = sorted(tables - OPTUNA_TABLES)
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
-        raise UserError(f"study {str(path)!r} is a database of something else (tables {shown}); "
-                        "gencraft will not add its tables to it: choose a new .db file")
-    if studies and ours < studies:
-        raise UserError(f"study {str(path)!r} holds Optuna studies that gencraft did not make; "
-                        "choose a new .db file")
+            conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=60)
+            try:
+                tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                studies = conn.execute("SELECT COUNT(*) FROM studies").fetchone()[0] if "studies" in tables else 0
+                ours = conn.execute("SELECT COUNT(DISTINCT study_id) FROM study_user_attributes WHERE key = ?",
+                                    ("gencraft_config",)).fetchone()[0] if "study_user_attributes" in tables else 0
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"study {str(path)!r} cannot be read as SQLite ({exc}); is it truncated or corrupt?") from None
+        return tables, studies, ours
+
+    _refuse_foreign(repr(str(path)), read, "choose a new .db file")
+
+
+def _refuse_foreign(shown: str, read, hint: str) -> None:
+    """The check both kinds of storage share: Optuna's tables only, every study gencraft's.
+
+    A study another gencraft process is creating this very moment has no config
+    for a few milliseconds (Optuna creates the study, then gencraft tags it), so
+    untagged studies are looked at again for up to two seconds before refusing.
+    """
+    import time
+
+    for attempt in range(8):
+        tables, studies, ours = read()
+        foreign = sorted(tables - OPTUNA_TABLES)
+        if foreign:
+            listed = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+            raise UserError(f"study {shown} is a database of something else (tables {listed}); "
+                            f"gencraft will not add its tables to it: {hint}")
+        if not studies or ours >= studies:
+            return
+        if attempt < 7:
+            time.sleep(0.25)
+    raise UserError(f"study {shown} holds Optuna studies that gencraft did not make; {hint}")
+
+
+#: Python packages holding the database drivers SQLAlchemy needs, by URL scheme
+DRIVERS = {"postgresql": "'psycopg[binary]'", "mysql": "mysqlclient (or use mysql+pymysql:// with PyMySQL)"}
+
+
+def with_driver(url: str) -> str:
+    """postgresql://... through psycopg 3 where it is installed (gencraft's choice; SQLAlchemy
+    before 2.1 would otherwise look for psycopg2). URLs naming a driver are kept as they are."""
+    if url.startswith(("postgresql://", "postgres://")):
+        import importlib.util
+
+        if importlib.util.find_spec("psycopg") is not None:
+            return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def check_study_url(url: str) -> None:
+    """Refuse, before Optuna creates anything, a database that is not a gencraft study store.
+
+    The same rule as for a SQLite file (:func:`check_study_file`): Optuna's
+    tables and nothing else, every study in it made by gencraft. Only reads:
+    SQLAlchemy's inspector lists the tables of the default schema. An empty
+    database is fine (Optuna creates its tables in it).
+    """
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+    from sqlalchemy.pool import NullPool
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UserError(f"study {url!r} is not a database URL: expected e.g. postgresql://USER@HOST:5432/DB "
+                        "or a SQLite file such as search.db") from None
+    shown = repr(parsed.render_as_string(hide_password=True))
+    backend = parsed.get_backend_name()
+    try:
+        engine = create_engine(make_url(with_driver(url)), poolclass=NullPool)
+    except NoSuchModuleError:
+        raise UserError(f"study {shown}: unknown kind of database {parsed.drivername!r}: expected "
+                        "postgresql://, mysql:// or sqlite:///") from None
+    except ImportError as exc:
+        package = DRIVERS.get(backend, f"the {parsed.drivername} driver")
+        raise UserError(f"study {shown}: the database driver is not installed ({exc}): pip install {package}") from None
+
+    def read():
+        try:
+            with engine.connect() as conn:
+                tables = set(inspect(conn).get_table_names())
+                studies = conn.execute(text("SELECT COUNT(*) FROM studies")).scalar() if "studies" in tables else 0
+                ours = conn.execute(text("SELECT COUNT(DISTINCT study_id) FROM study_user_attributes "
+                                         "WHERE key = :key"), {"key": "gencraft_config"}).scalar() \
+                    if "study_user_attributes" in tables else 0
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            raise UserError(f"study {shown}: cannot read the database ({reason[0] if reason else type(exc).__name__})"
+                            ) from None
+        return tables, int(studies or 0), int(ours or 0)
+
+    try:
+        _refuse_foreign(shown, read, "use an empty database or one that holds only gencraft studies")
+    finally:
+        engine.dispose()
 
 
 def _sqlite_connector(path: Path):
@@ -236,4 +324,12 @@ def _alive(pid: int) -> bool:
 
 
 def describe_storage(path: Any) -> str:
+    if path is not None and "://" in str(path):  # a database URL: never print its password
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return make_url(str(path)).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "a database"
     return "memory" if path is None else str(Path(path))
