@@ -30,6 +30,8 @@ ink = Choice("sepia", ["sepia", "indigo", "graphite", "vermilion", "moonlight"],
 echo = Bool(False, chance=0.2, trait="Echo", help="a second pen, slightly off register (riso-style)")
 pen = Float(1.1, 0.4, 3.0, step=0.1, help="pen width in pixels at 1600 px")
 margin = Float(0.1, 0.03, 0.25, step=0.01, help="paper margin as a share of the size")
+placing = Choice("centred", ["centred", "drifting", "small"], weights=[3, 2, 2], trait="Composition",
+                 help="where the line sits: filling the sheet, pushed to one side, or small in open paper")
 fibre = Float(0.35, 0.0, 1.0, step=0.05, help="paper fibre texture (raster only)")
 grain = Float(0.15, 0.0, 1.0, step=0.05, help="print grain (raster only)")
 
@@ -63,6 +65,17 @@ def start_line(rng, kind):
     return np.column_stack([x, 1.5 * np.sin(x / 9.0 + rng.uniform(0, 6.3))]), False
 
 
+def placement(rng, how):
+    """(share of the sheet the line may fill, (u, v) where its box sits in the free room)."""
+    if how == "centred":
+        return 1.0, (0.5, 0.5)
+    if how == "drifting":
+        side = rng.integers(4)
+        along = rng.uniform(0.2, 0.8)
+        return 0.72, [(0.0, along), (1.0, along), (along, 0.0), (along, 1.0)][side]
+    return 0.45, tuple(rng.uniform(0.15, 0.85, 2))
+
+
 def simulate(rng, p):
     """The growth, cached for all frames of one render (same seed and parameters)."""
     seed = rng.stream("growth").seed_int()
@@ -84,13 +97,18 @@ def draw(c, rng, p, frame=0):
     final = g.points
     lo, hi = final.min(0), final.max(0)
     m = p.margin * c.min_side
-    scale = min((c.width - 2 * m) / max(hi[0] - lo[0], 1e-9), (c.height - 2 * m) / max(hi[1] - lo[1], 1e-9))
-    centre = np.array([c.width, c.height]) / 2 - scale * (lo + hi) / 2
+    share, (u, v) = placement(rng.stream("place"), p.placing)
+    box = np.array([c.width - 2 * m, c.height - 2 * m]) * share
+    scale = min(box[0] / max(hi[0] - lo[0], 1e-9), box[1] / max(hi[1] - lo[1], 1e-9))
+    # the box's free room is shared out by (u, v): 0.5 centres it, 0 or 1 pushes it to a side
+    room = np.array([c.width - 2 * m, c.height - 2 * m]) - scale * (hi - lo)
+    corner = np.array([m, m]) + room * np.array([u, v])
+    centre = corner - scale * lo
 
     def to_canvas(q):
         return q * scale + centre
 
-    width = p.pen * c.min_side / 1600
+    width = max(p.pen * c.min_side / 1600, 0.9)  # never thinner than a pixel can show
     if frame % FRAMES == 0:
         line = final
     else:  # replay: frame k of the loop shows the growth k/FRAMES of the way
