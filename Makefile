@@ -24,6 +24,8 @@ bench: setup
 
 setup: $(STAMP)
 
+sysdeps: $(SYSDEPS)
+
 # System packages: pycairo builds against libcairo2-dev; browser tests use
 # Debian's chromium; shared-study tests start a throwaway PostgreSQL server.
 # Installed only when missing (re-checked when this file changes).
@@ -44,6 +46,8 @@ $(STAMP): pyproject.toml $(SYSDEPS)
 	$(BIN)/pip install -q --upgrade pip wheel
 	$(BIN)/pip install -q torch==2.14.1 torchvision==0.29.1
 	$(BIN)/pip install -q -e '.[all,test]'
+	@# compile every Numba kernel into the on-disk cache now, so the first render is fast
+	-$(BIN)/python -m gencraft.warmup
 	touch $@
 
 clean:

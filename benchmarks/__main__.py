@@ -76,6 +76,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="benchmarks/results.json")
     args = ap.parse_args(argv)
     topics = [t for t in args.only.split(",") if t] or discover()
+    for topic in topics:  # import errors are reported before anything runs
+        importlib.import_module(f"benchmarks.bench_{topic}")
     results: list[Result] = []
     loads: dict[str, tuple[float, float]] = {}
     started = time.perf_counter()
@@ -83,7 +85,10 @@ def main(argv=None) -> int:
         mod = importlib.import_module(f"benchmarks.bench_{topic}")
         before = load()
         print(f"running {topic} (load average {before:.2f}) ...", file=sys.stderr, flush=True)
-        results.extend(mod.run(quick=args.quick, device=args.device))
+        try:
+            results.extend(mod.run(quick=args.quick, device=args.device))
+        except Exception as exc:  # noqa: BLE001 - one broken topic must not lose the others' rows
+            print(f"  {topic} failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         loads[topic] = (before, load())
     all_loads = [v for pair in loads.values() for v in pair]
     print(f"\nmachine: {platform.machine()}, {platform.python_version()}, {os.cpu_count()} cores; "

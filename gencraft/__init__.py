@@ -11,6 +11,10 @@ In Jupyter, ``gencraft.show``, ``gencraft.interact``, ``gencraft.grid`` and
 """
 __version__ = "0.1.0"
 
+from gencraft import numba_cache as _numba_cache  # noqa: E402
+
+_numba_cache.configure()  # before any kernel is defined: a writable compile cache (see gencraft.warmup)
+
 from gencraft.params import Bool, Choice, Color, Colour, Float, Int  # noqa: E402
 from gencraft.draw.color import PALETTES, Palette, colormap, gradient, hsl, mix, palette, parse_color  # noqa: E402
 

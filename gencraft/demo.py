@@ -92,8 +92,9 @@ def run_exploration() -> dict:
 
 def run_compare() -> dict:
     out = GALLERY / "compare.png"
+    # the third column: gencraft's own trained tiny diffusion model (gencraft/ml/models/tiny-diffusion)
     gencraft("compare", f"sketches/{EXPLORE_SKETCH}.py", "--prompt", EXPLORE_PROMPT, "--budget", "24",
-             "-o", out.relative_to(ROOT))
+             "--refine-model", "tiny", "-o", out.relative_to(ROOT))
     return {"image": "compare.png"}
 
 

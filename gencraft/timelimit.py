@@ -164,6 +164,7 @@ class TimeLimitedPool:
                                         initargs=(self._report, self.timeout, initializer, initargs))
 
     def submit(self, label: str, fn, *args):
+        self._drain()  # workers report each start on a pipe: read it before it fills and blocks them
         fut = self.pool.submit(_guarded_call, label, fn, args)
         fut.add_done_callback(lambda f, label=label: self._done.add(label)
                               if not f.cancelled() and f.exception() is None else None)
@@ -173,9 +174,7 @@ class TimeLimitedPool:
         """Why the pool broke: the job that passed the time limit, or the one whose process ended."""
         import time
 
-        while not self._report.empty():
-            label, pid, started = self._report.get()
-            self._started[label] = started
+        self._drain()
         now = time.time()
         running = sorted((t, label) for label, t in self._started.items() if label not in self._done)
         if self.timeout:
@@ -186,6 +185,12 @@ class TimeLimitedPool:
         names = ", ".join(label for _, label in running[:4]) or "a job"
         return SketchError(f"{names}: the {what} process ended without an answer: did the sketch call os._exit(), "
                            "or crash?")
+
+    def _drain(self) -> None:
+        """Read the workers' start reports (explain() needs them; unread, a full pipe would block)."""
+        while not self._report.empty():
+            label, pid, started = self._report.get()
+            self._started[label] = started
 
     def shutdown(self, cancel: bool = False) -> None:
         self.pool.shutdown(wait=True, cancel_futures=cancel)

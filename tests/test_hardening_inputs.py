@@ -331,7 +331,7 @@ def test_rank_seeds_refuses_malformed_ranges(spec, needle):
 
 def test_rank_cli_seed_range_is_one_line(run_cli, write_sketch, tmp_path):
     sk = write_sketch(DOT, "dot.py")
-    r = run_cli("rank", sk, "--seeds", "0..1e9", "--prompt", "a dot", "-o", tmp_path / "r")
+    r = run_cli("rank", sk, "--seeds", "0..1e9", "--prompt", "dots", "-o", tmp_path / "r")
     one_line_error(r, "seed range '0..1e9'")
     assert not (tmp_path / "r").exists()
 

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -291,3 +290,13 @@ def test_two_processes_share_one_study_in_postgresql(postgres, tmp_path):
     assert not study.get_trials(states=(TrialState.RUNNING,))
     owners = {t.user_attrs["gencraft_owner"] for t in complete}
     assert len(owners) == 2
+
+
+@pytest.mark.slow
+def test_a_long_local_rank_does_not_stall_the_time_limited_pool():
+    """Each pool job reports its start on a pipe; unread, 64 KB of reports (~1,300 jobs) blocked the workers."""
+    from gencraft.ml.search.rank import rank_seeds
+
+    result = rank_seeds(SHAPES, "0..1499", "red", size=(8, 8), batch=64, objective=redness, progress=False,
+                        workers=1, timeout=60)
+    assert len(result.ranking) == 1500

@@ -53,6 +53,8 @@ COMMANDS = {
     "explore": Command("gencraft.cli.search:explore", "Search a sketch's parameters for a prompt with CLIP.",
                        "ml", ML),
     "rank": Command("gencraft.cli.search:rank", "Score many seeds of a sketch and rank them.", "ml", ML),
+    "like": Command("gencraft.cli.taste:like", "Mark images as liked (or --skip) for learned taste (--taste).",
+                    "ml", ("sklearn",)),
     "ml": Command("gencraft.cli.ml:ml_group", "Models gencraft trains itself (the tiny CLIP).", "ml", ML),
     "refine": Command("gencraft.cli.refine:refine", "Refine an image with a diffusion model (img2img).",
                       "diffusion", ML + ("diffusers", "transformers")),

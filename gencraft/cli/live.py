@@ -49,6 +49,9 @@ def live(sketch, params_file, assignments, size, seed, host, port, open_browser,
         from gencraft.live.scorer import check_ml_available
 
         check_ml_available()
+        from gencraft.ml.clip.vocab import warn_unknown_words
+
+        warn_unknown_words(clip_model, prompt, echo=lambda m: click.echo(m, err=True))
     overrides = {}
     if params_file:
         overrides.update(load_params_file(params_file))

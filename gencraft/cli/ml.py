@@ -18,7 +18,12 @@ MODEL_HELP = ("CLIP model: 'tiny' (bundled, default), 'local-dir:PATH', 'ARCH:FI
               "or 'ARCH:PRETRAINED_TAG' (needs the network or a cache)")
 
 
-@click.command("score")
+def _vocabulary_epilog() -> str:
+    from gencraft.ml.clip.vocab import help_text
+    return help_text("tiny")
+
+
+@click.command("score", epilog=_vocabulary_epilog())
 @click.argument("images", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--prompt", "-p", required=True, help="text to score the images against")
 @click.option("--negative", "-n", multiple=True, help="negative prompt (repeatable): subtracted, contrastive")
@@ -40,6 +45,8 @@ def score(images, prompt, negative, model_spec, metric, crops, seed, ensemble, d
             raise UserError("empty --negative prompt: give some words or drop the option")
     from gencraft.ml.clip.preprocess import load_image
     arrays = [load_image(p) for p in images]  # unreadable files fail before the model loads
+    from gencraft.ml.clip.vocab import warn_unknown_words
+    warn_unknown_words(model_spec, [prompt, *negative], echo=lambda m: click.echo(m, err=True))
     from gencraft.ml.clip.model import DEFAULT_TEMPLATES, load_clip
     model = load_clip(model_spec, device=device)
     values = model.score(arrays, prompt, negatives=negative, metric=metric, crops=crops, seed=seed,

@@ -25,8 +25,10 @@ _DEVICE_HELP = "cpu (default, fp32), cuda or cuda:N (fp16), mps."
 @click.option("--seed", default="0", show_default=True, help="Integer or any string; same seed, same image.")
 @click.option("--controlnet", type=click.Path(), default=None,
               help="ControlNet folder: hold the layout with the render's own line drawing.")
-@click.option("--control", type=click.Choice(["auto", "lines", "edges"]), default="auto", show_default=True,
-              help="Control image drawn from the render: its strokes (lines) or their outlines (edges).")
+@click.option("--control", type=click.Choice(["auto", "strokes", "lines", "edges"]), default="auto",
+              show_default=True,
+              help="Control image: the sketch's recorded strokes (re-run from the image's recipe), or from "
+                   "the pixels: its ink (lines) or outlines (edges). auto: strokes when the recipe allows.")
 @click.option("--control-scale", type=float, default=1.0, show_default=True, help="ControlNet strength.")
 @click.option("--save-control", type=click.Path(dir_okay=False), default=None,
               help="Also write the control image to this PNG.")
@@ -91,6 +93,9 @@ def compare(sketch, prompt, clip_model, refine_model, controlnet, negative, stre
         raise UserError(f"output {str(out)!r}: expected a .png file")
     if not (out.parent if str(out.parent) else Path(".")).is_dir():
         raise UserError(f"cannot write {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    from gencraft.ml.clip.vocab import warn_unknown_words
+
+    warn_unknown_words(clip_model, prompt, echo=lambda m: click.echo(m, err=True))
     cmp = run_compare(sketch, prompt, clip_model=clip_model, refine_model=refine_model, controlnet=controlnet,
                       budget=budget, algo=algo, seed=seed, size=size, search_size=search_size, strength=strength,
                       steps=steps, guidance=guidance, negative_prompt=negative, device=device, progress=True)

@@ -31,7 +31,12 @@ def _common(fn):
     fn = click.option("--size", default="224", show_default=True, help="Render size while scoring (WxH).")(fn)
     fn = click.option("--model", default="tiny", show_default=True,
                       help="CLIP: tiny | local-dir:PATH | ARCH:FILE | ARCH:PRETRAINED_TAG.")(fn)
-    fn = click.option("--prompt", required=True, help="What the renders should look like.")(fn)
+    fn = click.option("--taste-weight", type=float, default=1.0, show_default=True,
+                      help="With --prompt and --taste: score = CLIP cosine + WEIGHT x taste margin.")(fn)
+    fn = click.option("--taste", "taste", type=click.Path(file_okay=False), default=None,
+                      help="A likes folder (live page OUT/likes/, or gencraft like): score by the taste "
+                           "learnt from it, alone or added to --prompt.")(fn)
+    fn = click.option("--prompt", default=None, help="What the renders should look like (or --taste).")(fn)
     fn = click.option("-p", "--param", "assignments", multiple=True, metavar="NAME=VALUE",
                       help="Hold a declared parameter at a value (repeatable).")(fn)
     fn = click.option("--params", "params_file", type=click.Path(dir_okay=False),
@@ -65,9 +70,9 @@ def _fixed(params_file, assignments) -> dict:
 @click.option("--crops", type=int, default=0, show_default=True, help="Average the score over K random crops.")
 @click.option("--atlas", is_flag=True, help="Quality-diversity atlas (ribs) over ink density x colourfulness.")
 @click.option("--grid", default="8x8", show_default=True, help="Atlas grid size.")
-def explore(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, scheduler, timeout,
-            quiet, device, render_top, render_size, budget, algo, seed, render_seed, study, out, top_k, batch, crops,
-            atlas, grid):
+def explore(sketch, params_file, assignments, prompt, taste, taste_weight, model, size, negatives, metric, workers,
+            scheduler, timeout, quiet, device, render_top, render_size, budget, algo, seed, render_seed, study, out,
+            top_k, batch, crops, atlas, grid):
     """Search SKETCH's parameters for renders CLIP rates closest to --prompt."""
     from gencraft.sketch import load_sketch
     from gencraft.ml.search.explore import explore as run_explore
@@ -75,8 +80,10 @@ def explore(sketch, params_file, assignments, prompt, model, size, negatives, me
     sk = load_sketch(sketch, timeout=check_timeout(timeout))
     fixed = _fixed(params_file, assignments)
     sk.resolve(fixed)  # unknown or bad fixed parameters fail before any model loads
+    _warn_vocabulary(model, prompt, negatives)
+    objective, prompt = _taste_objective(sk, prompt, taste, taste_weight, model, negatives, metric, device)
     out = Path(out) if out else Path(f"explore-{sk.name}{'-atlas' if atlas else ''}")
-    result = run_explore(sk, prompt, budget, algo=algo, model=model, seed=seed, study=study, workers=workers,
+    result = run_explore(sk, prompt, budget, objective=objective, algo=algo, model=model, seed=seed, study=study, workers=workers,
                          size=size, negatives=negatives, top_k=top_k, out_dir=out, progress=not quiet,
                          fixed=fixed, render_seed=render_seed, batch=batch, metric=metric, crops=crops,
                          device=device, atlas=atlas, grid=_parse_grid(grid), timeout=timeout,
@@ -99,22 +106,47 @@ def explore(sketch, params_file, assignments, prompt, model, size, negatives, me
 @click.option("--batch", type=int, default=32, show_default=True, help="Renders scored per CLIP call.")
 @click.option("-o", "--out", type=click.Path(file_okay=False), default=None,
               help="Output folder (default rank-SKETCH).")
-def rank(sketch, params_file, assignments, prompt, model, size, negatives, metric, workers, scheduler, timeout,
-         quiet, device, render_top, render_size, seeds, top, batch, out):
+def rank(sketch, params_file, assignments, prompt, taste, taste_weight, model, size, negatives, metric, workers,
+         scheduler, timeout, quiet, device, render_top, render_size, seeds, top, batch, out):
     """Render many seeds of SKETCH, score them for --prompt, write a ranked contact sheet."""
     from gencraft.sketch import load_sketch
     from gencraft.ml.search.rank import rank_seeds
 
     sk = load_sketch(sketch, timeout=check_timeout(timeout))
     params = resolve_cli_params(sk, params_file, assignments)
+    _warn_vocabulary(model, prompt, negatives)
+    objective, prompt = _taste_objective(sk, prompt, taste, taste_weight, model, negatives, metric, device)
     out = Path(out) if out else Path(f"rank-{sk.name}")
-    result = rank_seeds(sk, seeds, prompt, top=top, model=model, params=params, size=size, negatives=negatives,
+    result = rank_seeds(sk, seeds, prompt, objective=objective, top=top, model=model, params=params, size=size, negatives=negatives,
                         metric=metric, batch=batch, workers=workers, out_dir=out, progress=not quiet,
                         device=device, timeout=timeout, render_top=render_top, render_size=render_size,
                         scheduler=scheduler)
     for i, (s, v) in enumerate(result.ranking[:min(10, top)], 1):
         click.echo(f"{i:>3}  seed {s}  {v:.4f}")
     click.echo(f"written   {out}/")
+
+
+def _taste_objective(sk, prompt, taste, weight, model, negatives, metric, device):
+    """(objective or None, prompt text): --taste makes a TasteObjective; one of --prompt/--taste is needed."""
+    if prompt is not None and not prompt.strip():
+        raise UserError("empty --prompt: give some words describing the image you want (e.g. --prompt 'red circles')")
+    if taste is None:
+        if prompt is None:
+            raise UserError("give --prompt TEXT, --taste LIKES_FOLDER, or both")
+        return None, prompt
+    from gencraft.ml.search.taste import TasteObjective
+
+    objective = TasteObjective(taste, model=model, sketch=sk, prompt=prompt, negatives=negatives, weight=weight,
+                               metric=metric, device=device)
+    click.echo(objective.summary(), err=True)
+    return objective, objective.describe()["prompt"]
+
+
+def _warn_vocabulary(model, prompt, negatives) -> None:
+    """One stderr line when the (tiny) model does not know some prompt words."""
+    from gencraft.ml.clip.vocab import warn_unknown_words
+
+    warn_unknown_words(model, [p for p in (prompt, *negatives) if p], echo=lambda m: click.echo(m, err=True))
 
 
 def _parse_grid(text: str) -> tuple[int, int]:

@@ -23,6 +23,9 @@ from gencraft.editions.token import TokenJob, TokenOutput, render_token
 
 Callback = Callable[[TokenOutput], None]
 
+#: tokens each extra pool worker must have ahead of it to repay its start
+TOKENS_PER_WORKER = 4
+
 
 def _context():
     methods = mp.get_all_start_methods()
@@ -63,6 +66,10 @@ def run_pool(jobs: list[TokenJob], workers: int, on_result: Callback,
     """
     if timeout is None and (workers <= 1 or len(jobs) <= 1):
         return run_inline(jobs, on_result)
+    # A worker costs a fork plus loading the sketch's compiled kernels (~0.3-1 s) before
+    # its first token: only start one per TOKENS_PER_WORKER tokens, so a small edition on
+    # 2 workers is never slower than on 1 (issue 20).
+    workers = max(1, min(workers, len(jobs) // TOKENS_PER_WORKER))
     todo = iter(jobs)
     limit = 2 * max(1, workers)
     with TimeLimitedPool(max(1, workers), timeout, _context(), initializer=use_one_draw_thread) as pool:

@@ -24,7 +24,7 @@ from numba.extending import overload
 from gencraft import noise as _api
 from gencraft.noise.os2 import os2_2d_at
 from gencraft.noise.perlin import perlin3_seeded_at
-from gencraft.noise.simplex import _simplex2, simplex3_at, simplex4_at
+from gencraft.noise.simplex import _simplex2 as simplex2_inline, simplex3_at, simplex4_at
 from gencraft.noise.tables import OFF_SEED, perm_for_seed
 
 
@@ -57,8 +57,8 @@ def _simplex2(x, y, seed=0):
     _check_coords("simplex2", x, y)
     tbl = _constant_table("simplex2", seed)
     if tbl is None:
-        return lambda x, y, seed=0: _simplex2(float(x), float(y), seed)  # inlined: user loops can vectorise
-    return lambda x, y, seed=0: _simplex2(float(x), float(y), tbl)
+        return lambda x, y, seed=0: simplex2_inline(float(x), float(y), seed)  # inlined: user loops can vectorise
+    return lambda x, y, seed=0: simplex2_inline(float(x), float(y), tbl)
 
 
 @overload(_api.simplex3, prefer_literal=True)

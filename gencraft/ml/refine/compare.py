@@ -43,6 +43,7 @@ class Column:
     params: dict | None = None
     reason: str | None = None    # why a column is not available
     note: str | None = None      # honest caveat (e.g. random test weights)
+    control: str | None = None   # what conditioned a ControlNet: "recorded strokes", "pixel edges (Canny)"...
 
     def to_json(self) -> dict:
         out = {"key": self.key, "label": self.label, "produced_by": self.produced_by,
@@ -51,6 +52,8 @@ class Column:
             out["reason"] = self.reason
         if self.note:
             out["note"] = self.note
+        if self.control:
+            out["control"] = self.control
         if self.recipe is not None:
             out["recipe"] = json.loads(recipe_json(self.recipe))
         return out
@@ -140,16 +143,22 @@ def compare(sketch: Any, prompt: str, *, clip_model: Any = "tiny", refine_model:
     else:
         from gencraft.ml.refine.img2img import refine_array
 
+        geometry = None
+        if controlnet is not None:  # the steered render's own strokes condition the ControlNet
+            from gencraft.ml.refine.control import record_geometry
+            geometry = record_geometry(sk, best_params, seed_obj, size)
         result = refine_array(steered.rgba, refine_model, prompt, negative_prompt=negative_prompt,
                               strength=strength, steps=steps, guidance=guidance, seed=seed_obj,
-                              controlnet=controlnet, device=device, progress=progress)
+                              controlnet=controlnet, device=device, progress=progress, geometry=geometry)
         model_name = Path(result.stage["model"]).name
         how = f"{model_name} img2img of the steered render, strength {result.stage['strength']:g}"
-        if result.stage.get("controlnet"):
-            how += ", ControlNet on its lines"
+        control = None
+        if result.stage.get("control"):
+            how += ", with a ControlNet"
+            control = result.stage.get("control_source", result.stage["control"])
         columns.append(Column("refined", "diffusion-refined", how, True, result.rgba,
                               recipe=add_stage(steered_recipe, result.stage), params=dict(best_params),
-                              note=result.stage.get("note")))
+                              note=result.stage.get("note"), control=control))
 
     available = [c for c in columns if c.available]
     scores = clip.score([c.rgba for c in available], prompt)
@@ -169,6 +178,8 @@ def draw_sheet(cmp: Comparison, cell: int = 320) -> np.ndarray:
     from gencraft.draw.canvas import Canvas
 
     pad, title_h, label_h = 16, 40, 92
+    if any(c.control for c in cmp.columns):
+        label_h += 18  # a line saying what conditioned the ControlNet
     n = len(cmp.columns)
     w, h = cmp.size
     scale = cell / max(w, h)
@@ -201,6 +212,8 @@ def draw_sheet(cmp: Comparison, cell: int = 320) -> np.ndarray:
         lines = _wrap(cv, col.produced_by if col.available else (col.reason or col.produced_by), pw, 12)
         for j, line in enumerate(lines[:2]):
             cv.fill(MUTED).text(x, ty + 40 + 16 * j, line, size=12)
+        if col.control:
+            cv.fill(INK).text(x, ty + 40 + 16 * 2 + 2, fit_text(cv, f"control: {col.control}", pw, 12), size=12)
     fy = title_h + pad + ph + label_h
     for j, note in enumerate(dict.fromkeys(notes)):
         cv.fill("#9a3b2e").text(pad, fy + 14 + 22 * j, fit_text(cv, "note — " + note, width - 2 * pad, 12), size=12)

@@ -15,6 +15,13 @@ that image from the render's own pixels -- the render *is* a line drawing:
   an erosion of 2 px) and covers at most 30% of the image, else ``edges``.
 
 NumPy and SciPy only; no torch, no model. Input: (H, W, 3|4) uint8.
+
+Better than any of these, when the image has a recipe: ``"strokes"``, the
+sketch's own recorded geometry (:mod:`gencraft.draw.retained`) drawn as line
+art at the refinement size (:func:`geometry_control`) -- the polylines the
+rules produced, not edges guessed from pixels. ``auto`` uses it whenever the
+geometry is available (:func:`record_geometry`, :func:`geometry_from_recipe`)
+and falls back to the pixel modes above for images without a recipe.
 """
 from __future__ import annotations
 
@@ -22,7 +29,10 @@ import numpy as np
 
 from gencraft.errors import UserError
 
-CONTROL_MODES = ("auto", "lines", "edges")
+CONTROL_MODES = ("auto", "strokes", "lines", "edges")
+#: line widths of the stroke line art, in pixels at the refinement size (thin, as lineart ControlNets expect)
+STROKE_WIDTH = (1.0, 3.0)
+OUTLINE_WIDTH = 1.5
 AUTO_INK_COVERAGE = 0.30
 AUTO_FILLED_SHARE = 0.5
 
@@ -118,11 +128,25 @@ def edge_map(rgb: np.ndarray, sigma: float = 1.0, low: float = 0.08, high: float
     return connected.astype(np.float32)
 
 
-def control_image(image: np.ndarray, mode: str = "auto") -> tuple[np.ndarray, str]:
-    """(H, W, 3) uint8 white-on-black control image of a render, and the mode used."""
+def control_image(image: np.ndarray, mode: str = "auto", geometry=None) -> tuple[np.ndarray, str]:
+    """(H, W, 3) uint8 white-on-black control image of a render, and the mode used.
+
+    ``geometry``: the render's recorded geometry (a :class:`gencraft.draw.retained.Recorder`),
+    drawn at the image's size for "strokes" and "auto"; without it (or when it
+    holds nothing to draw) "auto" falls back to the pixels and "strokes" is an error.
+    """
     if mode not in CONTROL_MODES:
         raise UserError(f"unknown control mode {mode!r}: expected one of {', '.join(CONTROL_MODES)}")
     rgb = flatten_rgb(image)
+    if mode in ("auto", "strokes"):
+        usable = geometry is not None and (mode == "strokes" or not geometry_gaps(geometry))
+        drawn = geometry_control(geometry, (rgb.shape[1], rgb.shape[0])) if usable else None
+        if drawn is not None:
+            return drawn, "strokes"
+        if mode == "strokes":
+            raise UserError("control 'strokes' needs the sketch's recorded geometry: the image has no gencraft "
+                            "recipe whose sketch could be re-run, or it draws no lines; use --control auto, "
+                            "lines or edges")
     if mode in ("auto", "lines"):
         ink = ink_map(rgb)
         if mode == "lines" or _is_stroke_drawing(ink > 0.5):
@@ -144,3 +168,159 @@ def _is_stroke_drawing(mask: np.ndarray) -> bool:
 def _grey3(values: np.ndarray) -> np.ndarray:
     grey = np.clip(np.rint(values * 255.0), 0, 255).astype(np.uint8)
     return np.repeat(grey[..., None], 3, axis=2)
+
+
+# ------------------------------------------------------------ recorded geometry
+def geometry_control(recorder, size: tuple[int, int]) -> np.ndarray | None:
+    """(H, W, 3) uint8: the recorded strokes and fill outlines, white on black, at ``size`` (w, h).
+
+    Replays the recording in drawing order: strokes as thin white lines (the
+    sketch's widths scaled, clamped to :data:`STROKE_WIDTH`), fills as black
+    areas with a white outline (so what a later shape covers is hidden, as on
+    the render), a background paint clears everything before it; clips are
+    applied. A fill covering the whole canvas (a background drawn as a
+    rectangle) gets no outline. None when nothing line-like was recorded
+    (only rasters or paints): the caller falls back to the pixels.
+    """
+    import cairo
+
+    w, h = int(size[0]), int(size[1])
+    if recorder is None or w < 1 or h < 1:
+        return None
+    sx, sy = w / max(1, recorder.width), h / max(1, recorder.height)
+    s = (sx * sy) ** 0.5
+    surface = cairo.ImageSurface(cairo.FORMAT_RGB24, w, h)
+    ctx = cairo.Context(surface)
+    ctx.set_source_rgb(0, 0, 0)
+    ctx.paint()
+    ctx.set_line_join(cairo.LINE_JOIN_ROUND)
+    ctx.set_line_cap(cairo.LINE_CAP_ROUND)
+    drawn = 0
+
+    def trace(path, closed) -> None:
+        pts = np.asarray(path, dtype=float)
+        ctx.move_to(pts[0, 0] * sx, pts[0, 1] * sy)
+        for x, y in pts[1:]:
+            ctx.line_to(x * sx, y * sy)
+        if closed:
+            ctx.close_path()
+
+    for item in recorder.items:
+        if item.kind == "raster":
+            continue
+        ctx.save()
+        if item.clip is not None and 0 <= item.clip < len(recorder.clips):
+            for region in recorder.clips[item.clip]:
+                ctx.new_path()
+                for ring in region:
+                    trace(ring, True)
+                ctx.clip()
+        if item.kind == "paint":
+            ctx.set_source_rgb(0, 0, 0)
+            ctx.paint()
+        elif item.kind == "stroke":
+            widths = np.broadcast_to(np.asarray(item.width, dtype=float), (len(item.paths),))
+            alpha = _alphas(item.rgba, len(item.paths))
+            for path, closed, width, a in zip(item.paths, item.closed, widths, alpha):
+                if len(path) < 2 or a <= 0:
+                    continue
+                ctx.new_path()
+                trace(path, closed)
+                ctx.set_source_rgb(1, 1, 1)
+                ctx.set_line_width(float(np.clip(width * s, *STROKE_WIDTH)))
+                ctx.stroke()
+                drawn += 1
+        elif item.kind == "fill" and item.paths and _alphas(item.rgba, 1)[0] > 0:
+            ctx.new_path()
+            for ring in item.paths:
+                if len(ring) >= 3:
+                    trace(ring, True)
+            ctx.set_fill_rule(cairo.FILL_RULE_EVEN_ODD if item.even_odd else cairo.FILL_RULE_WINDING)
+            ctx.set_source_rgb(0, 0, 0)
+            ctx.fill_preserve()
+            x0, y0, x1, y1 = ctx.path_extents()
+            if (x1 - x0) * (y1 - y0) < 0.98 * w * h:  # not a background: outline it
+                ctx.set_source_rgb(1, 1, 1)
+                ctx.set_line_width(OUTLINE_WIDTH)
+                ctx.stroke()
+                drawn += 1
+            ctx.new_path()
+        ctx.restore()
+    if drawn == 0:
+        return None
+    surface.flush()
+    data = np.ndarray((h, surface.get_stride() // 4, 4), dtype=np.uint8, buffer=surface.get_data())
+    grey = np.ascontiguousarray(data[:, :w, 1])  # white on black: every channel is the same
+    return np.repeat(grey[..., None], 3, axis=2)
+
+
+def geometry_gaps(recorder) -> str:
+    """Why recorded geometry would miss part of the layout ("" when it shows all of it).
+
+    An image painted by the sketch (``c.image``: a density map, a simulation,
+    a mask) has no strokes to draw, so ``auto`` then prefers the pixels.
+    """
+    if recorder is None:
+        return "no recorded geometry"
+    rasters = recorder.rasters
+    if rasters:
+        return f"the sketch paints {len(rasters)} image(s) ({rasters[0].where or 'c.image'}) that have no strokes"
+    return ""
+
+
+def _alphas(rgba, n: int) -> np.ndarray:
+    """The alpha of each of n paths (a single colour or (n, 4) per-path colours); 1 when unknown."""
+    if rgba is None:
+        return np.ones(n)
+    arr = np.asarray(rgba, dtype=float)
+    if arr.ndim == 2 and arr.shape[1] >= 4:
+        return arr[:, 3] if len(arr) == n else np.ones(n)
+    return np.full(n, float(arr[3]) if arr.ndim == 1 and len(arr) >= 4 else 1.0)
+
+
+def record_geometry(sketch, params=None, seed=0, size=None):
+    """Run a sketch on a recording canvas (nothing painted); its Recorder (:mod:`gencraft.draw.retained`)."""
+    from gencraft.plotter import record
+    from gencraft.render import _prepare
+
+    sketch, params, seed, size = _prepare(sketch, params, seed, size)
+    return record(sketch, params, seed, size)
+
+
+def geometry_from_recipe(recipe: dict | None):
+    """(Recorder or None, why not): the recorded geometry of the render a recipe describes.
+
+    The sketch is run only when its file's sha256 is the recipe's (it is then
+    exactly the code that made the image: a recipe is untrusted data), and only
+    for recipes whose later stages keep the layout (search/rank picks, grades).
+    """
+    import hashlib
+    from pathlib import Path
+
+    if not isinstance(recipe, dict) or not isinstance(recipe.get("sketch"), dict):
+        return None, "no gencraft recipe"
+    sk = recipe["sketch"]
+    path = Path(str(sk.get("path", "")))
+    if not sk.get("path") or not path.is_file():
+        return None, f"the recipe's sketch {str(path)!r} is not here"
+    if hashlib.sha256(path.read_bytes()).hexdigest() != sk.get("sha256"):
+        return None, f"{str(path)!r} changed since the render"
+    if recipe.get("format", "png") != "png" or "size" not in recipe or "seed" not in recipe:
+        return None, "not a PNG render recipe"
+    keeps = {"search", "rank", "atlas", "grade"}
+    later = [str(st.get("stage") or st.get("kind") or "?") for st in recipe.get("stages", []) if isinstance(st, dict)]
+    if any(name not in keeps for name in later):
+        return None, f"later stages ({', '.join(n for n in later if n not in keeps)}) changed the image"
+    from gencraft.errors import SketchError
+    from gencraft.sketch import load_sketch
+
+    try:
+        sketch = load_sketch(path)
+        drawn = set(recipe.get("drawn", ()))
+        params = sketch.resolve({k: v for k, v in (recipe.get("params") or {}).items() if k not in drawn})
+        frame = recipe.get("frame")
+        if frame:
+            return None, "an animation frame"
+        return record_geometry(sketch, params, recipe["seed"], tuple(recipe["size"])), ""
+    except (UserError, SketchError) as exc:
+        return None, f"its sketch could not be re-run ({str(exc).splitlines()[0][:120]})"

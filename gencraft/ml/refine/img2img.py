@@ -105,12 +105,16 @@ def refine_array(image: np.ndarray, model: str | Path | None, prompt: str, *, ne
                  strength: float = DEFAULT_STRENGTH, steps: int = DEFAULT_STEPS, guidance: float | None = None,
                  seed: Any = 0, controlnet: str | Path | None = None, control: str | np.ndarray = "auto",
                  control_scale: float = 1.0, resolution: int | None = None, device: str | None = "cpu",
-                 dtype: str | None = None, progress: bool = False) -> RefineResult:
+                 dtype: str | None = None, progress: bool = False, geometry=None,
+                 geometry_note: str = "") -> RefineResult:
     """Refine an (H, W, 3|4) uint8 image with the diffusion pipeline in folder ``model``
     (None or "tiny": gencraft's bundled tiny diffusion model).
 
-    ``control`` ("auto", "lines", "edges", or your own (H, W, 3) uint8 image) is
-    used only with a ``controlnet`` folder. ``guidance`` None keeps the
+    ``control`` ("auto", "strokes", "lines", "edges", or your own (H, W, 3) uint8
+    image) is used only with a ``controlnet`` folder; ``geometry`` is the
+    render's recorded geometry (:func:`gencraft.ml.refine.control.record_geometry`),
+    drawn as line art at the working size for "strokes" and "auto" (without
+    it, "auto" reads the pixels; ``geometry_note`` says why there is none). ``guidance`` None keeps the
     pipeline's default (7.5 for SD; pass 0 for SD-Turbo). Returns the refined
     RGBA image at the input's size and a provenance stage (see
     :func:`gencraft.provenance.add_stage`).
@@ -122,6 +126,9 @@ def refine_array(image: np.ndarray, model: str | Path | None, prompt: str, *, ne
     strength, steps, guidance, control_scale = validate_settings(strength, steps, guidance, control_scale)
     if isinstance(control, str) and control not in CONTROL_MODES:
         raise UserError(f"unknown control mode {control!r}: expected one of {', '.join(CONTROL_MODES)}")
+    if controlnet is not None and isinstance(control, str) and control == "strokes" and geometry is None:
+        raise UserError("control 'strokes' needs the sketch's recorded geometry, and this image has none"
+                        f"{' (' + geometry_note + ')' if geometry_note else ''}; use --control auto, lines or edges")
     if resolution is not None and (isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer))
                                    or not 8 <= int(resolution) <= 4096):
         raise UserError(f"resolution {resolution!r}: expected a whole number of pixels between 8 and 4096")
@@ -166,13 +173,17 @@ def refine_array(image: np.ndarray, model: str | Path | None, prompt: str, *, ne
     ctrl = None
     if loaded.controlnet is not None:
         if isinstance(control, str):
-            ctrl, mode = control_image(init, control)
+            ctrl, mode = control_image(init, control, geometry)
         else:
             ctrl = _resize(flatten_rgb(np.asarray(control)), (ww, wh))
             mode = "given"
         call["control_image"] = Image.fromarray(ctrl)
         call["controlnet_conditioning_scale"] = control_scale
-        stage.update(controlnet=str(loaded.controlnet.path), control=mode, control_scale=control_scale)
+        stage.update(controlnet=str(loaded.controlnet.path), control=mode, control_scale=control_scale,
+                     control_source=control_source(mode))
+        if mode in ("lines", "edges"):
+            from gencraft.ml.refine.control import geometry_gaps
+            stage["control_fallback"] = geometry_note or geometry_gaps(geometry)
     with torch.inference_mode():
         output = pipe(**call)
     result = output.images[0]
@@ -192,6 +203,12 @@ def refine_array(image: np.ndarray, model: str | Path | None, prompt: str, *, ne
     if notes:
         stage["note"] = notes[0]
     return RefineResult(_opaque(out), stage, ctrl)
+
+
+def control_source(mode: str) -> str:
+    """What a control mode was drawn from, for stages and the compare sheet."""
+    return {"strokes": "the sketch's recorded strokes", "lines": "pixel ink", "edges": "pixel edges (Canny)",
+            "given": "an image given by the caller"}.get(mode, mode)
 
 
 def _default_guidance(pipe) -> float:
@@ -260,6 +277,10 @@ def refine_file(image_path: str | Path, output: str | Path, model: str | Path, p
         raise UserError("--save-control needs a ControlNet (--controlnet DIR)")
     rgba, data = load_image(image_path)
     recipe = input_recipe(image_path, data)
+    if kwargs.get("controlnet") is not None and kwargs.get("control", "auto") in ("auto", "strokes") \
+            and kwargs.get("geometry") is None:
+        from gencraft.ml.refine.control import geometry_from_recipe
+        kwargs["geometry"], kwargs["geometry_note"] = geometry_from_recipe(recipe)
     result = refine_array(rgba, model, prompt, **kwargs)
     stage = dict(result.stage, input_sha256=hashlib.sha256(data).hexdigest())
     result.stage = stage
@@ -269,7 +290,7 @@ def refine_file(image_path: str | Path, output: str | Path, model: str | Path, p
         control = result.control
         if control is None:  # strength 0: no model ran, but the control image is still well defined
             control, _ = control_image(rgba, kwargs.get("control", "auto") if isinstance(
-                kwargs.get("control", "auto"), str) else "auto")
+                kwargs.get("control", "auto"), str) else "auto", kwargs.get("geometry"))
         control_png = encode_png(control, None)
     write_bytes(output, png)
     if control_png is not None:

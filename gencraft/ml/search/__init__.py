@@ -4,6 +4,8 @@
 - :mod:`.study` — Optuna studies: storage, samplers, resumption
 - :mod:`.objective` — what a render is scored by (CLIP prompts, negatives, aesthetics)
 - :mod:`.render_batch` — rendering candidates in a process pool
+- :mod:`.cluster` — rendering them on a Dask cluster instead (``scheduler=``), with
+  :mod:`.worker_render` keeping the per-render time limit on the workers
 - :mod:`.common` — the result record, progress bars, output folders, argument checks
 - :mod:`.explore` — :func:`explore` (TPE, CMA-ES, random)
 - :mod:`.atlas` — quality-diversity (a grid of diverse good renders) with :mod:`.descriptors`

@@ -88,12 +88,12 @@ class DaskRenderer:
                                       items[i:i + per], self.timeout, pure=False)
                    for i in range(0, len(items), per)]
         self._queued += len(items)
-        return params_list, seeds, futures
+        return params_list, seeds, futures, [len(items[i:i + per]) for i in range(0, len(items), per)]
 
     def gather(self, handle) -> list[Render]:
         from distributed import KilledWorker
 
-        params_list, seeds, futures = handle
+        params_list, seeds, futures, _ = handle
         out: list[Render] = []
         try:
             for fut in futures:
@@ -114,14 +114,14 @@ class DaskRenderer:
         return out
 
     def cancel(self, handle) -> None:
-        _, _, futures = handle
-        pending = [f for f in futures if not f.done()]
-        if pending:
+        _, _, futures, sizes = handle
+        pending = [(f, n) for f, n in zip(futures, sizes) if not f.done()]
+        if pending and self.client is not None:
             try:
-                self.client.cancel(pending)
+                self.client.cancel([f for f, _ in pending])
             except Exception:  # noqa: BLE001 - the cluster may already be gone
                 pass
-        self._queued = max(0, self._queued - sum(1 for _ in pending))
+        self._queued = max(0, self._queued - sum(n for _, n in pending))
 
     def __call__(self, params_list: Sequence[Mapping[str, Any]], seeds: Sequence[Any]) -> list[Render]:
         return self.gather(self.submit(params_list, seeds))

@@ -254,3 +254,23 @@ def sample_contrast_batch(rng: np.random.Generator, groups: int, size: int = 64)
             captions.append(PREFIXES[rng.integers(len(PREFIXES))] + text)
             scenes.append(scene)
     return np.stack(images), captions, scenes
+
+
+def caption_vocabulary(samples: int = 4000, seed: int = 0) -> list[str]:
+    """Every word the captions use (sorted): what a model trained on them knows.
+
+    Captions are drawn from a fixed seed (no rendering), short and full forms
+    both, which covers every template; written beside the weights as
+    ``vocabulary.txt`` so a prompt's unknown words can be named.
+    """
+    import re
+
+    rng = np.random.default_rng(seed)
+    found: set[str] = set()
+    for _ in range(samples):
+        scene = random_scene(rng)
+        for text in (caption(scene, rng), caption(scene, rng, full=True)):
+            found.update(re.findall(r"[a-z]+", text.lower()))
+    for prefix in PREFIXES:
+        found.update(re.findall(r"[a-z]+", prefix))
+    return sorted(found)

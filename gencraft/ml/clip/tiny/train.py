@@ -157,3 +157,6 @@ def save(model, out: Path, summary: dict) -> None:
         save_file(state, str(tmp), metadata={"format": "pt", "producer": "gencraft train-tiny-clip"})
     write_text(out / CONFIG_NAME, json.dumps(open_clip_config(), indent=2) + "\n")
     write_text(out / META_NAME, json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    from gencraft.ml.clip.tiny.dataset import caption_vocabulary
+    from gencraft.ml.clip.vocab import VOCABULARY_NAME
+    write_text(out / VOCABULARY_NAME, "\n".join(caption_vocabulary()) + "\n")  # the words it was taught

@@ -8,11 +8,11 @@ path an edition takes). The training hashes come from one collection seed and
 the held-out hashes from another, so evaluation images were never seen.
 
 Renders are flattened over white (as ``refine`` flattens its input) and stored
-as one ``.npz`` per configuration in a cache folder; the file name carries a
-digest of the sketch sources, the size and the counts, so a changed sketch is
-rendered again and an unchanged one never is. Rendering uses a process pool
-(``workers``); the result does not depend on it (renders are byte-identical
-for a hash).
+as one ``.npz`` per sketch in a cache folder; the file name carries a digest
+of the sketch's source, the size, the count and the collection seed, so a
+changed sketch is rendered again and an unchanged one never is. Rendering uses
+a process pool (``workers``); the result does not depend on it (renders are
+byte-identical for a hash).
 """
 from __future__ import annotations
 
@@ -76,66 +76,79 @@ def _render_one(job: tuple[str, str, int]) -> np.ndarray | str:
         return f"{Path(path).stem} {token}: {str(exc).splitlines()[0]}"
 
 
-def _digest(paths: list[Path], size: int, per_sketch: int, collection: str) -> str:
+def _digest(path: Path, size: int, per_sketch: int, collection: str) -> str:
     h = hashlib.sha256(json.dumps([size, per_sketch, collection]).encode())
-    for p in paths:
-        h.update(p.stem.encode() + b"\0" + p.read_bytes())
+    h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
 def render_set(paths: list[Path], per_sketch: int, size: int = 64, collection: str = TRAIN_COLLECTION,
                cache_dir: str | Path | None = None, workers: int = 1, progress: bool = True) -> RenderSet:
-    """``per_sketch`` renders of each sketch in ``paths`` (kinds in that order), from the cache when there."""
+    """``per_sketch`` renders of each sketch in ``paths`` (kinds in that order), from the cache when there.
+
+    Each sketch is cached in its own file as soon as it is rendered, so an interrupted run keeps
+    the sketches it finished. A hash the sketch fails on is left out (with a warning).
+    """
+    from tqdm import tqdm
+
     from gencraft.errors import UserError
     from gencraft.seeds import collection_hashes
 
     kinds = [p.stem for p in paths]
-    cache = None
-    if cache_dir is not None:
-        cache = Path(cache_dir) / f"renders-{size}px-{per_sketch}x{len(paths)}-{_digest(paths, size, per_sketch, collection)}.npz"
-        if cache.is_file():
-            with np.load(cache, allow_pickle=False) as data:
-                return RenderSet(data["images"], data["labels"], list(data["kinds"]), list(data["hashes"]))
     tokens = collection_hashes(collection, per_sketch)
-    jobs = [(str(p), t, size) for p in paths for t in tokens]
-    labels = np.repeat(np.arange(len(paths), dtype=np.int64), per_sketch)
-    from tqdm import tqdm
-
-    bar = tqdm(total=len(jobs), desc=f"rendering {size} px training data", unit="render", disable=not progress,
-               dynamic_ncols=True)
-    if workers > 1:
+    parts: list[tuple[np.ndarray, list[str]]] = []
+    todo = []
+    for p in paths:
+        cache = None
+        if cache_dir is not None:
+            cache = Path(cache_dir) / f"renders-{p.stem}-{size}px-{per_sketch}-{_digest(p, size, per_sketch, collection)}.npz"
+        if cache is not None and cache.is_file():
+            with np.load(cache, allow_pickle=False) as data:
+                parts.append((data["images"], list(data["hashes"])))
+        else:
+            parts.append(None)
+            todo.append((len(parts) - 1, p, cache))
+    bar = tqdm(total=len(todo) * per_sketch, desc=f"rendering {size} px data ({collection})", unit="render",
+               disable=not progress or not todo, dynamic_ncols=True)
+    pool = None
+    if workers > 1 and todo:
         import multiprocessing as mp
 
-        with mp.get_context("spawn").Pool(workers) as pool:
-            images = []
-            for img in pool.imap(_render_one, jobs, chunksize=4):
-                images.append(img)
+        pool = mp.get_context("spawn").Pool(workers)
+    failed: list[str] = []
+    try:
+        for slot, p, cache in todo:
+            jobs = [(str(p), t, size) for t in tokens]
+            results = []
+            for img in (pool.imap(_render_one, jobs, chunksize=2) if pool else map(_render_one, jobs)):
+                results.append(img)
                 bar.update()
-    else:
-        images = []
-        for job in jobs:
-            images.append(_render_one(job))
-            bar.update()
-    bar.close()
-    hashes = [t for _ in paths for t in tokens]
-    ok = [i for i, img in enumerate(images) if not isinstance(img, str)]
-    failed = [img for img in images if isinstance(img, str)]
+            failed += [r for r in results if isinstance(r, str)]
+            ok = [i for i, r in enumerate(results) if not isinstance(r, str)]
+            images = np.stack([results[i] for i in ok]) if ok else np.zeros((0, size, size, 3), np.uint8)
+            hashes = [tokens[i] for i in ok]
+            parts[slot] = (images, hashes)
+            if cache is not None:
+                from gencraft.atomic import atomic_path
+
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                with atomic_path(cache) as tmp:
+                    with open(tmp, "wb") as fh:
+                        np.savez(fh, images=images, hashes=np.array(hashes, dtype=str))
+    finally:
+        bar.close()
+        if pool is not None:
+            pool.close()
+            pool.join()
     if failed:
         import warnings
 
-        warnings.warn(f"{len(failed)} of {len(images)} renders failed and are left out, e.g. {failed[0]}")
-    if not ok:
-        raise UserError(f"every render failed, e.g. {failed[0]}")
-    out = RenderSet(np.stack([images[i] for i in ok]), labels[ok], kinds, [hashes[i] for i in ok])
-    if cache is not None:
-        from gencraft.atomic import atomic_path
-
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(cache) as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez(fh, images=out.images, labels=out.labels, kinds=np.array(kinds),
-                         hashes=np.array(out.hashes))
-    return out
+        warnings.warn(f"{len(failed)} renders failed and are left out, e.g. {failed[0]}")
+    if not any(len(h) for _, h in parts):
+        raise UserError("every render failed" + (f", e.g. {failed[0]}" if failed else ""))
+    images = np.concatenate([im for im, _ in parts])
+    labels = np.concatenate([np.full(len(h), k, np.int64) for k, (_, h) in enumerate(parts)])
+    return RenderSet(images, labels, kinds, [t for _, h in parts for t in h])
 
 
 def default_cache_dir() -> Path:

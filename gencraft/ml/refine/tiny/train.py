@@ -233,8 +233,9 @@ def save_pipeline(out: str | Path, unet, scheduler, kinds: list[str], summary: d
     shutil.rmtree(tmp, ignore_errors=True)
     pipe = TinyPixelDiffusionPipeline(unet=unet, scheduler=scheduler, kinds=",".join(kinds))
     pipe.save_pretrained(str(tmp), safe_serialization=True)
-    # keep an earlier evaluation (grid, numbers) only if it describes these very weights: it never does
     write_record(tmp, summary)
+    for f in tmp.rglob("*"):  # safetensors are written 0600 by some versions; this folder ships as package data
+        f.chmod(0o755 if f.is_dir() else 0o644)
     old = out.with_name(f".{out.name}.{os.getpid()}.old")
     if out.exists():
         out.rename(old)
@@ -251,7 +252,7 @@ def write_record(folder: str | Path, summary: dict) -> None:
     write_text(folder / META_NAME, json.dumps(summary, indent=2, sort_keys=True) + "\n")
     cfg = summary["config"]
     write_text(folder / NOTE_NAME, (
-        f"gencraft's tiny diffusion model ({summary['parameters'] / 1e6:.1f} M parameters, {cfg['size']} px, "
+        f"gencraft's tiny diffusion model ({summary['parameters']:,} parameters, {cfg['size']} px, "
         f"trained on {summary['data']['renders']} renders of its own sketches): a small learned refiner, "
         f"not Stable Diffusion\n"))
     write_bytes(folder / LOSS_NAME, loss_plot(summary["loss_curve"]))
