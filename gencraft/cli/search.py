@@ -113,7 +113,8 @@ def rank(sketch, params_file, assignments, prompt, taste, taste_weight, model, s
     from gencraft.ml.search.rank import rank_seeds
 
     sk = load_sketch(sketch, timeout=check_timeout(timeout))
-    params = resolve_cli_params(sk, params_file, assignments)
+    params = _fixed(params_file, assignments)  # only what the user pinned: the rest comes from each seed's hash
+    resolve_cli_params(sk, params_file, assignments)  # bad -p values fail before any model loads
     _warn_vocabulary(model, prompt, negatives)
     objective, prompt = _taste_objective(sk, prompt, taste, taste_weight, model, negatives, metric, device)
     out = Path(out) if out else Path(f"rank-{sk.name}")
@@ -129,7 +130,7 @@ def rank(sketch, params_file, assignments, prompt, taste, taste_weight, model, s
 def _taste_objective(sk, prompt, taste, weight, model, negatives, metric, device):
     """(objective or None, prompt text): --taste makes a TasteObjective; one of --prompt/--taste is needed."""
     if prompt is not None and not prompt.strip():
-        raise UserError("empty --prompt: give some words describing the image you want (e.g. --prompt 'red circles')")
+        raise UserError("empty prompt: give some words describing the image you want (e.g. --prompt 'red circles')")
     if taste is None:
         if prompt is None:
             raise UserError("give --prompt TEXT, --taste LIKES_FOLDER, or both")

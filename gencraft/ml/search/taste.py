@@ -113,7 +113,7 @@ def like_images(paths: Sequence[str | Path], folder: str | Path = "likes", skip:
     moved out of skipped/ (and vice versa): the last word counts.
     """
     from gencraft.atomic import write_bytes
-    from gencraft.ml.refine.img2img import load_image
+    from gencraft.ml.refine.img2img import load_image  # no torch: liking needs no model
 
     folder = Path(folder)
     dest = folder / SKIPS if skip else folder
