@@ -55,7 +55,8 @@ def test_score_help_lists_the_vocabulary(run_cli):
 def _readme_prompts() -> list[tuple[str, str]]:
     """(command line, prompt) for every README command scored by the default (tiny) CLIP."""
     found = []
-    for line in (ROOT / "README.md").read_text().splitlines():
+    text = re.sub(r"\\\n\s*", " ", (ROOT / "README.md").read_text())  # join shell continuation lines
+    for line in text.splitlines():
         line = line.split("#")[0].strip()
         m = re.match(r"gencraft (score|explore|rank|live|compare|morph) ", line)
         if not m:
