@@ -61,12 +61,15 @@ def remove_orphaned_parts(dest: Path) -> None:
     folder = dest.parent if str(dest.parent) else Path(".")
     for part in folder.glob(f".{glob.escape(dest.name)}.*.part"):
         pid_text = part.name[len(dest.name) + 2:].split(".", 1)[0]
-        if pid_text.isdigit() and not _alive(int(pid_text)):
+        if pid_text.isdigit() and not pid_alive(int(pid_text)):
             with contextlib.suppress(OSError):
                 part.unlink()
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True while process `pid` exists (this process included); shared by every stale-file check."""
+    if pid == os.getpid():
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -79,6 +79,15 @@ def call_with_timeout(fn: Callable, *args, timeout: float | None, what: str = "r
             proc.kill()
         proc.join()
         parent.close()
+    return child_result(status, payload)
+
+
+def child_result(status: str, payload, failure=None):
+    """What a child process sent back: its result, or its UserError raised again here.
+
+    ``failure(traceback_text)`` builds the exception for a bug in the child
+    (default: the formatted traceback as a _ChildFailure).
+    """
     if status == "ok":
         return payload
     if status == "user":
@@ -87,7 +96,7 @@ def call_with_timeout(fn: Callable, *args, timeout: float | None, what: str = "r
         if details:
             err.details = details
         raise err
-    raise _ChildFailure(payload)
+    raise (failure or _ChildFailure)(payload)
 
 
 # ---------------------------------------------------------------- pools of workers with a per-job limit

@@ -40,6 +40,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from gencraft.atomic import pid_alive
 from gencraft.errors import UserError
 
 ALGOS = ("tpe", "cma", "random")
@@ -304,22 +305,13 @@ def fail_orphans(study) -> int:
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         owner = str(t.user_attrs.get(OWNER_ATTR, ""))
         owner_host, _, pid = owner.rpartition(":")
-        if owner_host != host or not pid.isdigit() or _alive(int(pid)):
+        if owner_host != host or not pid.isdigit() or pid_alive(int(pid)):
             continue
         study.tell(t.number, state=TrialState.FAIL, skip_if_finished=True)
         n += 1
     return n
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 

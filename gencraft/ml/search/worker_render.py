@@ -23,6 +23,7 @@ import traceback
 from typing import Any, Sequence
 
 from gencraft.errors import SketchError, UserError
+from gencraft.timelimit import child_result
 
 _HELPERS: dict[int, "_Helper"] = {}   # worker thread id -> its helper process
 _LOCK = threading.Lock()
@@ -58,15 +59,8 @@ class _Helper:
             self.proc.wait()
             raise SketchError(f"{label}: the render process ended without an answer (exit code "
                               f"{self.proc.returncode}): did the sketch call os._exit(), or crash?") from None
-        if status == "ok":
-            return payload
-        if status == "user":
-            cls, msg, details = payload
-            err = cls(msg)
-            if details:
-                err.details = details
-            raise err
-        raise RuntimeError(f"{label}: render failed on a Dask worker:\n{payload}")
+        return child_result(status, payload,
+                            lambda text: RuntimeError(f"{label}: render failed on a Dask worker:\n{text}"))
 
     def close(self) -> None:
         for conn in (self.send_conn, self.recv_conn):
