@@ -130,7 +130,7 @@ def draw_grid(pipe, held, kinds: list[str], steps: int, seed: int, rows: int = 7
 
     pick = np.linspace(0, len(kinds) - 1, min(rows, len(kinds))).round().astype(int)
     cols = 1 + len(GRID_STRENGTHS)
-    pad, head, label_w = 8, 26, 84
+    pad, head, label_w = 8, 26, 100
     cv = Canvas(label_w + cols * (cell + pad) + pad, head + len(pick) * (cell + pad) + pad, "png")
     cv.background("#f4efe6")
     cv.no_stroke().fill("#222222")

@@ -204,6 +204,7 @@ def train(out: str | Path, cfg: TrainConfig | None = None, *, cache_dir: str | P
         "config": json.loads(config_json),
         "kinds": kinds,
         "data": {"renders": len(data), "per_sketch": cfg.per_sketch, "size": cfg.size,
+                 "per_kind": {k: int((data.labels == i).sum()) for i, k in enumerate(kinds)},
                  "collection_seed": "gencraft-tiny-diffusion/train", "render_seconds": round(render_seconds, 1),
                  "augment": f"random {cfg.crop}x{cfg.crop} crops, mirror flips"},
         "parameters": int(sum(p.numel() for p in unet.parameters())),
@@ -251,10 +252,11 @@ def write_record(folder: str | Path, summary: dict) -> None:
     folder = Path(folder)
     write_text(folder / META_NAME, json.dumps(summary, indent=2, sort_keys=True) + "\n")
     cfg = summary["config"]
+    n = summary["parameters"]
+    count = f"{n / 1e6:.1f} M" if n >= 100_000 else f"{n:,}"
     write_text(folder / NOTE_NAME, (
-        f"gencraft's tiny diffusion model ({summary['parameters']:,} parameters, {cfg['size']} px, "
-        f"trained on {summary['data']['renders']} renders of its own sketches): a small learned refiner, "
-        f"not Stable Diffusion\n"))
+        f"gencraft's tiny diffusion model: {count} parameters, {cfg['size']} px, "
+        f"trained on {summary['data']['renders']} renders of its own sketches\n"))
     write_bytes(folder / LOSS_NAME, loss_plot(summary["loss_curve"]))
     write_text(folder / CARD_NAME, model_card(summary))
 
@@ -313,7 +315,14 @@ def model_card(summary: dict) -> str:
         "",
         f"- data: {data['renders']} renders, {data['per_sketch']} token hashes of each art sketch from the "
         f"collection seed `{data['collection_seed']}`, {data['size']} px, flattened over white; "
-        f"{data['augment']}; rendered in {data['render_seconds']:.0f} s and cached",
+        f"{data['augment']}; " + (f"rendered in {data['render_seconds']:.0f} s and cached"
+                                  if data["render_seconds"] >= 5 else "renders loaded from the cache"),
+    ]
+    short = {k: n for k, n in data.get("per_kind", {}).items() if n < data["per_sketch"]}
+    if short:
+        lines.append("- fewer renders where a sketch failed for some hashes at this size (left out): "
+                     + ", ".join(f"{k} {n}" for k, n in short.items()))
+    lines += [
         f"- {summary['steps']} steps of batch {cfg['batch_size']}, AdamW lr {cfg['lr']:g} "
         f"(warmup {cfg['warmup']}, cosine to 10%), EMA {cfg['ema']}, seed {cfg['seed']}",
         f"- {summary['train_seconds'] / 60:.1f} min on {summary['torch_threads']} CPU thread(s), "
