@@ -282,6 +282,8 @@ def draw(c, rng, p):
                 t = (y1 - y0)
                 region[max(0, r0 - pad):r1 + pad, q0:q1] = 1.0
                 rows = np.arange(max(0, int(y0 - t)), min(H, int(y1 + t)))
+                if not rows.size:  # a strand thinner than a pixel (tiny renders): no shadow to cast
+                    continue
                 d = np.maximum(np.maximum(y0 - rows - 0.5, rows + 0.5 - y1), 0.0)
                 shade = np.where(d > 0, np.exp(-d / soft), 0.0)[:, None]
                 sl = (slice(rows[0], rows[-1] + 1), slice(int(x0 + t), int(x1 - t)))
@@ -290,6 +292,8 @@ def draw(c, rng, p):
                 t = (x1 - x0)
                 region[r0:r1, max(0, q0 - pad):q1 + pad] = 1.0
                 cols = np.arange(max(0, int(x0 - t)), min(W, int(x1 + t)))
+                if not cols.size:
+                    continue
                 d = np.maximum(np.maximum(x0 - cols - 0.5, cols + 0.5 - x1), 0.0)
                 shade = np.where(d > 0, np.exp(-d / soft), 0.0)[None, :]
                 sl = (slice(int(y0 + t), int(y1 - t)), slice(cols[0], cols[-1] + 1))

@@ -29,3 +29,16 @@ def test_gallery_shows_art_only_in_the_curated_order():
     assert "shapes" not in names and sorted(names) == sorted(ART)
     listed = [n for n in names if n in ORDER]
     assert listed == sorted(listed, key=ORDER.index) and names[:len(listed)] == listed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ART)
+def test_art_sketch_renders_at_thumbnail_sizes(name):
+    """Tiny renders (training data, notebook grids) must not crash: truchet once did at 32 px."""
+    from gencraft.render import render
+    from gencraft.seeds import collection_hashes
+
+    for i, h in enumerate(collection_hashes("tiny-sizes", 8)):
+        size = (32, 48, 64, 40)[i % 4]
+        rgba = render(SKETCHES / f"{name}.py", None, seed=h, size=(size, size)).rgba
+        assert rgba.shape == (size, size, 4)
