@@ -71,7 +71,11 @@ def render_sketches() -> list[dict]:
             full = f"tokens/{i}.gif" if sketch.animated else f"tokens/{i}.png"
             tokens.append({"thumb": f"sketches/{path.stem}/thumbs/{i}.jpg",
                            "full": f"sketches/{path.stem}/{full}", "traits": traits})
-        items.append({"name": path.stem, "title": sketch.title, "doc": sketch.description.split("\n\n")[0],
+        doc = " ".join(sketch.description.split("\n\n")[0].split())
+        for sep in (" — ", " - "):  # the heading already says the title
+            if doc.startswith(sketch.title + sep):
+                doc = doc[len(sketch.title + sep):]
+        items.append({"name": path.stem, "title": sketch.title, "doc": doc[:1].upper() + doc[1:],
                       "tokens": tokens, "edition": f"sketches/{path.stem}/index.html"})
     return items
 
@@ -147,7 +151,8 @@ body{{background:#15141a;color:#e9e4da;font:15px/1.5 system-ui,sans-serif;margin
 h1{{font-weight:600;letter-spacing:.02em}} h2{{margin-top:48px;border-bottom:1px solid #333;padding-bottom:6px}}
 .piece{{margin:40px 0}} .piece h3{{font-weight:500;margin:0 0 4px}} .piece h3 a{{font-size:13px;margin-left:10px}}
 .piece p{{color:#b9b3a8;max-width:70em;margin:0 0 12px;font-size:14px}}
-.strip{{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:14px}}
+.strip{{display:grid;grid-template-columns:repeat(8,1fr);gap:12px}}
+@media (max-width:1100px){{.strip{{grid-template-columns:repeat(4,1fr)}}}}
 .token{{display:block;background:#2a2830;padding:8px;border-radius:3px;text-decoration:none}}
 .token img{{width:100%;aspect-ratio:1;object-fit:contain;display:block;background:#2a2830}}
 .token span{{display:block;font-size:11px;color:#9d978c;margin-top:6px;line-height:1.3}}
