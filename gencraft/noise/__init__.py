@@ -192,26 +192,30 @@ def _grid_axes(values):
     ``noise3array``), each axis being a coordinate's values or a single value;
     else None. Such grids run the grid kernels on the axes, without
     materialising full coordinate arrays."""
-    arrays = [np.asarray(v) for v in values]
-    if any(a.dtype.kind not in "fiu" for a in arrays):
-        return None
-    nd = max(a.ndim for a in arrays)
+    arrays = [v if type(v) is np.ndarray else np.asarray(v) for v in values]
+    nd = 0
+    for a in arrays:
+        if a.dtype.kind not in "fiu":
+            return None
+        nd = max(nd, a.ndim)
     axes = []
+    shape = [1] * nd
     for i, a in enumerate(arrays):
         if a.size != 1:
-            full = (1,) * (nd - a.ndim) + a.shape
             ax = nd - 1 - i
-            if ax < 0 or any(n != 1 for k, n in enumerate(full) if k != ax):
+            if ax < 0 or a.size != a.shape[a.ndim - 1 - i] if a.ndim > i else True:
                 return None
-        axes.append(np.ascontiguousarray(a, dtype=np.float64).reshape(-1))
-    shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    return axes, shape
+            shape[ax] = a.size
+        if a.dtype != np.float64 or not a.flags.c_contiguous:
+            a = np.ascontiguousarray(a, dtype=np.float64)
+        axes.append(a.reshape(-1))
+    return axes, tuple(shape)
 
 
 def _fractal(coords, seed, kind, mode, octaves, lacunarity, gain):
     perm = _seed_table(seed)
     dims = len(coords)
-    if all(np.ndim(c) == 0 for c in coords):  # one sample: the scalar kernel, no arrays, no threads
+    if all(c.ndim == 0 if type(c) is np.ndarray else np.ndim(c) == 0 for c in coords):  # one sample: no arrays
         c = [_scalar(v) for v in coords]
         if dims == 2:
             return _fractal2_at(kind, mode, c[0], c[1], perm, octaves, lacunarity, gain)
@@ -221,7 +225,7 @@ def _fractal(coords, seed, kind, mode, octaves, lacunarity, gain):
     grid = _grid_axes(coords)
     if grid is not None:
         axes, shape = grid
-        n = int(np.prod(shape))
+        n = math.prod(shape)
         if n == 0:
             return np.empty(shape)
         work = n * octaves * _COST[dims]
