@@ -24,7 +24,6 @@ reload always sees the file as it is now.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import inspect
 import itertools
 import sys

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import cairo
 import numpy as np

@@ -87,7 +87,7 @@ def hatch(polygon, spacing: float, angle: float = 0.0, *, holes: Sequence | None
     coords[:, 0, 0], coords[:, 1, 0] = x0 - 1.0, x1 + 1.0
     coords[:, :, 1] = ys[:, None]
     cut = shapely.intersection(shapely.linestrings(coords), rot)
-    segs, keys = [], []
+    segs = []
     for k, g in zip(ks, cut):
         s = _segments([g])
         if len(s):

@@ -12,7 +12,7 @@ for NaN/inf input (opensimplex would silently return 0 or garbage).
 """
 from __future__ import annotations
 
-from math import floor, nan
+from math import nan
 
 import numpy as np
 from numba import njit

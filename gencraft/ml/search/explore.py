@@ -21,8 +21,6 @@ Nothing here imports torch until a CLIP model is actually loaded.
 from __future__ import annotations
 
 import hashlib
-import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
