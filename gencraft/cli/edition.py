@@ -33,11 +33,16 @@ from gencraft.timelimit import DEFAULT_RENDER_TIMEOUT, check_timeout
               help="Sample M hashes and report traits and rarity, rendering nothing.")
 @click.option("--json", "as_json", is_flag=True, help="With --simulate: print the report as JSON.")
 @click.option("--base-uri", default="", help="Prefix for metadata image URLs, e.g. ipfs://CID/ (default: relative).")
+@click.option("--audit", is_flag=True,
+              help="Check with zero-shot CLIP that each token's declared visual traits match its thumbnail; "
+                   "writes audit.json and lists mismatches in the gallery (needs the ml extra).")
+@click.option("--model", "audit_model", default="tiny", show_default=True,
+              help="With --audit: CLIP model spec, e.g. local-dir:PATH for real weights.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--timeout", type=float, default=DEFAULT_RENDER_TIMEOUT, show_default=True,
               help="Seconds one token's render (or loading the sketch) may take before it is stopped.")
 def edition(sketch, count, out, collection_seed, hashes_file, params_file, assignments, size, formats, workers,
-            scheduler, force, verify, simulate, as_json, base_uri, quiet, timeout):
+            scheduler, force, verify, simulate, as_json, base_uri, audit, audit_model, quiet, timeout):
     """Render SKETCH as an edition of hash-seeded tokens with traits, rarity and a gallery."""
     from gencraft.sketch import load_sketch
 
@@ -63,7 +68,7 @@ def edition(sketch, count, out, collection_seed, hashes_file, params_file, assig
     report = make_edition(sk, out, count, collection_seed=collection_seed, hashes_file=hashes_file, params=params,
                           size=size, formats=formats, workers=workers, scheduler=scheduler, force=force,
                           verify=verify, progress=not quiet and sys.stderr is not None, base_uri=base_uri,
-                          timeout=timeout)
+                          timeout=timeout, audit=audit, audit_model=audit_model)
     click.echo(report.summary())
     if report.verify is not None and not report.verify.ok:
         raise SystemExit(1)

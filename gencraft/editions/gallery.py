@@ -40,7 +40,7 @@ def _value_index(table: dict) -> dict:
 
 
 def build_gallery(man: dict, traits: list[dict], rarity: dict, qa: dict, contact_names: list[str],
-                  main_ext: str, animated: bool) -> dict[str, str]:
+                  main_ext: str, animated: bool, audit: dict | None = None) -> dict[str, str]:
     """{relative path: HTML/CSS/JS text} for the whole gallery."""
     title, count = man["title"], man["count"]
     table = rarity["traits"]
@@ -53,6 +53,9 @@ def build_gallery(man: dict, traits: list[dict], rarity: dict, qa: dict, contact
         a, b = d["tokens"]
         flags.setdefault(a, []).append(f"near-duplicate of #{b}")
         flags.setdefault(b, []).append(f"near-duplicate of #{a}")
+    for m in (audit or {}).get("mismatches", []):
+        flags.setdefault(m["token_id"], []).append(f"audit: {m['trait']} declared {m['declared']}, "
+                                                   f"looks {m['looks_like']}")
     w, h = man["size"]
     cards = []
     for i in range(count):
@@ -70,6 +73,10 @@ def build_gallery(man: dict, traits: list[dict], rarity: dict, qa: dict, contact
     n_dup, n_out = len(qa["near_duplicates"]), len(qa["outliers"])
     qa_note = (f'<p class="qa">QA: {n_dup} near-duplicate pair(s), {n_out} outlier(s) — flagged cards have a red '
                f'border; see <a href="qa.json">qa.json</a>.</p>') if (n_dup or n_out) else ""
+    if audit is not None:
+        from gencraft.editions.audit import html_section
+
+        qa_note += html_section(audit)
     desc = man.get("description") or ""
     files = {
         "index.html": Template(_template("index.html")).safe_substitute(

@@ -71,6 +71,7 @@ class EditionReport:
     qa: dict
     seconds: float
     verify: VerifyResult | None = None
+    audit: dict | None = None
     files: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -81,6 +82,10 @@ class EditionReport:
         lines.append(qa.summary(self.qa))
         if self.verify is not None:
             lines.append(self.verify.summary())
+        if self.audit is not None:
+            from gencraft.editions.audit import summary as audit_summary
+
+            lines.append(audit_summary(self.audit))
         lines.append(f"gallery: {self.out / 'index.html'}")
         return "\n".join(lines)
 
@@ -149,7 +154,8 @@ def _clean_partials(out: Path) -> None:
 
 
 #: files every finished edition writes beside its tokens
-EDITION_FILES = ("edition.json", "rarity.json", "rarity.csv", "qa.json", "index.html", "gallery.css", "gallery.js")
+EDITION_FILES = ("edition.json", "rarity.json", "rarity.csv", "qa.json", "audit.json", "index.html", "gallery.css",
+                 "gallery.js")
 
 
 def edition_files(man: dict) -> set[str]:
@@ -204,7 +210,8 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
                  formats: str | tuple = ("png",), workers: int | None = None, scheduler: Any = None,
                  force: bool = False, verify: int = 0, progress: bool = True, base_uri: str = "",
                  timeout: float | None = DEFAULT_RENDER_TIMEOUT,
-                 qa_threshold: int = qa.DUPLICATE_BITS) -> EditionReport:
+                 qa_threshold: int = qa.DUPLICATE_BITS, audit: bool = False,
+                 audit_model: str = "tiny", audit_margin: float | None = None) -> EditionReport:
     """Render (or finish) an edition in folder `out`; see the module docstring."""
     from tqdm import tqdm
 
@@ -218,6 +225,10 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
     if workers is not None and workers < 1:
         raise UserError(f"--workers {workers}: expected at least 1")
     timeout = check_timeout(timeout)
+    if audit:
+        from gencraft.editions.audit import require_ml
+
+        require_ml()
     out = Path(out)
     if scheduler is None and (workers or os.cpu_count() or 1) > 1:
         from gencraft.editions import backends
@@ -273,9 +284,15 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
     finally:
         bar.close()
 
-    written = finish_edition(out, man, traits, main_ext, sk.animated, qa_threshold)
+    audit_report = None
+    if audit:
+        from gencraft.editions.audit import DEFAULT_MARGIN, run_audit
+
+        audit_report = run_audit(out, traits, getattr(sk.module, "AUDIT", None), audit_model,
+                                 DEFAULT_MARGIN if audit_margin is None else audit_margin)
+    written = finish_edition(out, man, traits, main_ext, sk.animated, qa_threshold, audit_report)
     report = EditionReport(out, count, missing, count - len(missing), seed_used,
-                           written["rarity"], written["qa"], 0.0, files=written["files"])
+                           written["rarity"], written["qa"], 0.0, files=written["files"], audit=audit_report)
     if verify:
         report.verify = verify_tokens(out, sk, params, size, formats, hashes, metadata_text, verify)
     report.seconds = time.perf_counter() - t0
@@ -283,8 +300,8 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
 
 
 def finish_edition(out: Path, man: dict, traits: list[dict], main_ext: str, animated: bool,
-                   qa_threshold: int = qa.DUPLICATE_BITS) -> dict:
-    """Derive rarity, QA, contact sheets and gallery from the finished tokens."""
+                   qa_threshold: int = qa.DUPLICATE_BITS, audit: dict | None = None) -> dict:
+    """Derive rarity, QA, contact sheets and gallery (and audit.json, when audited) from the finished tokens."""
     count, hashes = man["count"], man["hashes"]
     rar = rarity.rarity(traits, hashes)
     thumbs = [out / "thumbs" / f"{i}.jpg" for i in range(count)]
@@ -299,7 +316,10 @@ def finish_edition(out: Path, man: dict, traits: list[dict], main_ext: str, anim
     varying = [name for name, rows in rar["traits"].items() if len(rows) > 1]  # constant traits say nothing
     captions = [" · ".join(rarity.display(t.get(name)) for name in varying) for t in traits]
     files.update(contact.edition_sheets(thumbs, man["title"], ranks, flagged, captions))
-    files.update(gallery.build_gallery(man, traits, rar, report, contact.sheet_names(count), main_ext, animated))
+    if audit is not None:
+        files["audit.json"] = dumps(audit)
+    files.update(gallery.build_gallery(man, traits, rar, report, contact.sheet_names(count), main_ext, animated,
+                                       audit))
     for name, data in files.items():
         write_if_changed(out / name, data)
     return {"rarity": rar, "qa": report, "files": sorted(files)}
