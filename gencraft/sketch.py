@@ -145,7 +145,8 @@ class Sketch:
 
     def held(self, params: Params) -> dict[str, Any]:
         """The values every token shares: all but the varying parameters left to the hash."""
-        return {k: v for k, v in params.items() if k in params.pinned or k not in self.varying}
+        drawn = set(self.varying) - params.pinned
+        return {k: v for k, v in params.items() if k not in drawn}
 
     def for_token(self, params: Params, seed) -> Params:
         """The token's parameters: varying ones the user did not pin drawn from its hash."""

@@ -180,7 +180,8 @@ def _remove_stale(out: Path, old: dict, new: dict) -> None:
             path.unlink()
 
 
-def _check_out(out: Path, new_manifest: dict, force: bool) -> None:
+def _check_out(out: Path, new_manifest: dict, force: bool) -> dict | None:
+    """Refuse a folder this edition may not write into; return the edition already there (or None)."""
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {str(out)!r} is a file; expected a folder for the edition")
     old = read_manifest(out) if out.is_dir() else None
@@ -188,7 +189,7 @@ def _check_out(out: Path, new_manifest: dict, force: bool) -> None:
         if out.is_dir() and any(p for p in out.iterdir() if not p.name.startswith(".")):
             raise UserError(f"output folder {str(out)!r} is not empty and holds no gencraft edition; "
                             "choose an empty or new folder (gencraft never writes over files it did not make)")
-        return
+        return None
     if old == {}:
         raise UserError(f"output folder {str(out)!r} has an unreadable edition.json, so gencraft cannot tell its "
                         "files from yours; choose a new --out, or repair or remove edition.json")
@@ -196,6 +197,7 @@ def _check_out(out: Path, new_manifest: dict, force: bool) -> None:
     if reason and not force:
         raise UserError(f"output folder {str(out)!r} holds a different edition ({reason}); "
                         "use a new --out, or --force to replace it")
+    return old
 
 
 def _json_roundtrip(data):
@@ -243,8 +245,7 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
     held = sk.held(params)
     man = _json_roundtrip(manifest(sk, held, size, formats, hashes, seed_used, base_uri))
     traits = compute_traits(sk, params, hashes, progress)  # features() errors surface before any write
-    _check_out(out, man, force)
-    previous = read_manifest(out) if out.is_dir() else None
+    previous = _check_out(out, man, force)
 
     # -- writing starts here --
     out.mkdir(parents=True, exist_ok=True)

@@ -12,10 +12,10 @@ state says which models they are.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from gencraft.errors import UserError
+from gencraft.live.variants import step_seed  # noqa: F401  (one seed-stepping rule for the live page and notebooks)
 
 PARAM_CLASS = "gencraft-param"
 LOCK_CLASS = "gencraft-lock"
@@ -94,18 +94,6 @@ def show_lock(lock, locked: bool) -> None:
     lock.icon = "lock" if locked else "unlock"
     lock.tooltip = LOCKED_TIP if locked else UNLOCKED_TIP
     lock.button_style = "warning" if locked else ""
-
-
-def step_seed(seed: str, delta: int) -> str:
-    """The next (or previous) seed: integers count, 'name-3' counts its suffix, else '-1' is added."""
-    seed = str(seed).strip()
-    if re.fullmatch(r"[+-]?\d+", seed):
-        return str(int(seed) + delta)
-    m = re.fullmatch(r"(.*)-(\d+)", seed)
-    if m:
-        n = int(m.group(2)) + delta
-        return m.group(1) if n <= 0 else f"{m.group(1)}-{n}"
-    return seed if delta <= 0 else f"{seed}-{delta}"
 
 
 def random_seed() -> str:
