@@ -10,6 +10,10 @@ CPU: the tiny random-weight pipeline from gencraft.ml.refine.tiny_diffusion (64 
 CUDA: a pipeline with Stable Diffusion 1.5's architecture at 512x512, fp16.
 Its weights are random unless GENCRAFT_BENCH_SD_DIR names a real SD 1.5 folder
 (throughput does not depend on whether weights were trained).
+
+The two calls are interleaved (harness.compare: a warm-up call of each, kept
+apart as the first-call time, then A B A B) and the ratio is the median of
+per-pair ratios with min-max.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.harness import Result
+from benchmarks.harness import Result, compare
 
 TOPIC = "refine"
 
@@ -36,24 +40,6 @@ def _art(w: int, h: int) -> np.ndarray:
         ys = np.clip(y0 + (np.arange(n) * rng.uniform(-1, 1)).astype(int), 0, h - 1)
         img[ys, xs, :3] = (30, 40, 90)
     return img
-
-
-def _interleaved(a, b, repeats: int, warmup: int) -> tuple[float, float]:
-    """Best times of two functions timed in alternation, so a busy machine slows both alike."""
-    import gc
-    import time
-
-    for _ in range(warmup):
-        a()
-        b()
-    best = [float("inf"), float("inf")]
-    for _ in range(repeats):
-        for k, fn in enumerate((a, b)):
-            gc.collect()
-            t0 = time.perf_counter()
-            fn()
-            best[k] = min(best[k], time.perf_counter() - t0)
-    return best[0], best[1]
 
 
 def _case(results, label, model, controlnet, art, steps, strength, device, repeats, warmup, extra=None):
@@ -85,10 +71,10 @@ def _case(results, label, model, controlnet, art, steps, strength, device, repea
         if device.startswith("cuda"):
             torch.cuda.synchronize()
 
-    t_base, t_ours = _interleaved(baseline, ours, repeats, warmup)
+    t = compare(ours, baseline, repeats=repeats, warmup=warmup)
     denoise = int(steps * strength)
-    results.append(Result(TOPIC, label, t_ours, "diffusers pipeline call alone", t_base, goal=">= 0.9x",
-                          extra={"images/s": 1.0 / t_ours, "denoising it/s": denoise / t_ours, **(extra or {})}))
+    results.append(Result(TOPIC, label, baseline_name="diffusers pipeline call alone", goal=">= 0.9x", timing=t,
+                          extra={"images/s": 1.0 / t.ours, "denoising it/s": denoise / t.ours, **(extra or {})}))
 
 
 def run(quick: bool, device: str) -> list[Result]:
