@@ -5,6 +5,7 @@ import random
 import socket
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -463,3 +464,108 @@ def test_json_with_infinity_or_nan_is_a_400_not_a_500(live):
     assert resp.status_code == 400, resp.text
     state = client.get("/api/state")
     assert state.status_code == 200 and "Infinity" not in state.text and "radius" not in state.json()["overrides"]
+
+
+# ------------------------------------------------------------ learned taste
+@pytest.mark.parametrize("hidden,what", [("torch", "torch"), ("sklearn", "scikit-learn")])
+def test_taste_without_ml_is_one_line_and_exit_2(write_sketch, tmp_path, hidden, what):
+    """`gencraft live --taste` on a core install: one line naming what is missing, exit 2, no server."""
+    import subprocess
+    import sys
+
+    path = write_sketch(RINGS)
+    code = (f"import sys\nsys.modules[{hidden!r}] = None\nfrom gencraft.cli import main\n"
+            f"main(['live', {str(path)!r}, '--port', '0', '--taste', {str(tmp_path / 'likes')!r}])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2, out
+    assert out.stderr.strip().splitlines() == [
+        f"error: --taste needs CLIP embeddings and scikit-learn, but {what} is not available; "
+        "install the ml extra (pip install 'gencraft[ml]') or leave out --taste"], out.stderr
+    assert out.stdout == ""  # no server was started
+
+
+def _tone_seeds(path, tone: str, n_tone: int, n_other: int, start: int) -> tuple[list[int], list[int]]:
+    """Seeds whose hash draws `tone` (and seeds that draw another tone) for VARYING_RINGS."""
+    from gencraft.seeds import parse_seed
+    from gencraft.sketch import load_sketch
+
+    sk = load_sketch(path)
+    base = sk.resolve({})
+    hits, others = [], []
+    s = start
+    while len(hits) < n_tone or len(others) < n_other:
+        drawn = sk.for_token(base, parse_seed(s))["tone"]
+        if drawn == tone and len(hits) < n_tone:
+            hits.append(s)
+        elif drawn != tone and len(others) < n_other:
+            others.append(s)
+        s += 1
+    return hits, others
+
+
+@pytest.mark.ml
+def test_variant_grid_orders_by_taste_and_refits_on_like_and_skip(write_sketch, tmp_path):
+    """A collector who likes the ember palette: the grid's ember variants come first, scores descending."""
+    pytest.importorskip("sklearn")
+    pytest.importorskip("open_clip")
+    from gencraft.ml.search.taste import like_images
+    from gencraft.seeds import parse_seed
+    from gencraft.sketch import load_sketch
+
+    path = write_sketch(VARYING_RINGS, "rings.py")
+    liked, skipped = _tone_seeds(path, "ember", 5, 10, 1000)
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    for s in liked + skipped:
+        render(path, {}, s, (96, 96)).save(shots / f"rings-{s}.png")
+    likes = tmp_path / "likes"
+    like_images([shots / f"rings-{s}.png" for s in liked], likes)
+    like_images([shots / f"rings-{s}.png" for s in skipped], likes, skip=True)
+
+    # a 3x3 neighbourhood (seeds the head never saw) with both ember and other variants
+    sk = load_sketch(path)
+    base = sk.resolve({})
+    tone = {s: sk.for_token(base, parse_seed(s))["tone"] for s in range(0, 200)}
+    centre = next(c for c in range(4, 196) if 1 <= sum(tone[s] == "ember" for s in range(c - 4, c + 5)) <= 4)
+
+    session = LiveSession(path, size=(96, 96), seed=str(centre), out_dir=tmp_path / "out", timeout=60, watch=False,
+                          taste=likes)
+    assert session.likes_dir == likes
+    with RunningServer(session) as server, httpx.Client(base_url=server.url, timeout=60) as client:
+        wait_for(lambda: session.current is not None, timeout=120)
+        state = wait_for(lambda: (s := client.get("/api/state").json())["taste"]["ready"] and s, timeout=180)
+        assert state["taste"]["status"].startswith("taste from 5 likes vs 10 skips"), state["taste"]
+        assert state["likes_dir"] == str(likes.resolve())
+        client.post("/api/grid", json={"mode": "seeds", "rows": 3, "cols": 3})
+
+        def scored():
+            doc = client.get("/api/variants", params={"order": "taste"}).json()
+            return doc if len(doc["variants"]) == 9 and all(v["taste"] is not None for v in doc["variants"]) else None
+
+        doc = wait_for(scored, timeout=180)
+        scores = [v["taste"] for v in doc["variants"]]
+        assert scores == sorted(scores, reverse=True) and all(0 <= x <= 1 for x in scores)
+        ember = [v for v in doc["variants"] if tone[int(v["seed"])] == "ember"]
+        other = [v for v in doc["variants"] if tone[int(v["seed"])] != "ember"]
+        assert ember and other
+        assert [v["seed"] for v in doc["variants"][:len(ember)]] == [v["seed"] for v in ember], doc
+        assert min(v["taste"] for v in ember) > max(v["taste"] for v in other)
+        by_seed = client.get("/api/variants", params={"order": "seed"}).json()["variants"]
+        assert [v["index"] for v in by_seed] == list(range(9))
+        assert [v["seed"] for v in by_seed] == [str(s) for s in range(centre - 4, centre + 5)]
+        assert client.get("/api/variants", params={"order": "colour"}).status_code == 400
+
+        # Skip on the page writes into the taste folder's skipped/, refits, and the grid is scored again
+        version = state["taste"]["version"]
+        paths = client.post("/api/skip", json={}).json()
+        assert Path(paths["png"]).parent == likes / "skipped"
+        state = wait_for(lambda: (s := client.get("/api/state").json())["taste"]["version"] > version and s,
+                         timeout=120)
+        assert "vs 11 skips" in state["taste"]["status"], state["taste"]
+        wait_for(scored, timeout=180)
+        # ...and liking the same render takes it out of skipped/: the last word counts
+        paths = client.post("/api/like", json={}).json()
+        png = Path(paths["png"]).read_bytes()
+        assert Path(paths["png"]).parent == likes
+        assert not any(p.read_bytes() == png for p in (likes / "skipped").glob("*.png"))
+        wait_for(lambda: "6 likes vs 10 skips" in client.get("/api/state").json()["taste"]["status"], timeout=120)

@@ -181,3 +181,54 @@ def test_animated_sketch_plays(browser, tmp_path):
         page.wait_for_timeout(300)
         assert page.get_attribute("#render", "data-frame") == paused
         page.close()
+
+
+@pytest.mark.ml
+def test_variant_grid_order_toggle_seed_or_taste(browser, tmp_path):
+    """With --taste the grid shows each variant's taste score and the toggle reorders it."""
+    pytest.importorskip("sklearn")
+    pytest.importorskip("open_clip")
+    from gencraft.ml.search.taste import like_images
+    from gencraft.render import render
+    from gencraft.seeds import parse_seed
+    from gencraft.sketch import load_sketch
+    from tests.test_live import VARYING_RINGS, _tone_seeds
+
+    path = tmp_path / "rings.py"
+    path.write_text(VARYING_RINGS)
+    liked, skipped = _tone_seeds(path, "ember", 5, 10, 1000)
+    likes = tmp_path / "likes"
+    for s, skip in [(s, False) for s in liked] + [(s, True) for s in skipped]:
+        shot = tmp_path / f"rings-{s}.png"
+        render(path, {}, s, (96, 96)).save(shot)
+        like_images([shot], likes, skip=skip)
+    sk = load_sketch(path)
+    base = sk.resolve({})
+    ember = {s for s in range(200) if sk.for_token(base, parse_seed(s))["tone"] == "ember"}
+    # the first cell is not ember, so ordering by taste must move something
+    centre = next(c for c in range(4, 196) if c - 4 not in ember and 1 <= len(ember & set(range(c - 4, c + 5))) <= 4)
+    session = LiveSession(path, size=(96, 96), seed=str(centre), out_dir=tmp_path / "out", timeout=60, taste=likes)
+    with RunningServer(session) as server:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(server.url)
+        wait_new_render(page, 0)
+        page.click(".tabs button[data-tab=variants]")
+        page.wait_for_selector("#grid-order-label:not([hidden])", timeout=30_000)
+        page.wait_for_function("document.querySelectorAll('#grid .cell .tag.taste').length === 9", timeout=180_000)
+        shown = ("() => [...document.querySelectorAll('#grid .cell')].map((el) => [el.getBoundingClientRect(), el])"
+                 ".sort((a, b) => a[0].top - b[0].top || a[0].left - b[0].left).map(([, el]) => Number(el.dataset.index))")
+        assert page.input_value("#grid-order") == "taste"
+        by_taste = page.evaluate(shown)
+        assert by_taste == session.grid_order("taste") and by_taste != list(range(9))
+        assert session.grid["cells"][by_taste[0]]["seed"] in {str(s) for s in ember}
+        assert page.inner_text("#grid .cell .tag.taste >> nth=0").startswith("♥ 0.") or \
+            page.inner_text("#grid .cell .tag.taste >> nth=0") == "♥ 1.00"
+        page.select_option("#grid-order", "seed")
+        assert page.evaluate(shown) == list(range(9))
+        page.select_option("#grid-order", "taste")
+        assert page.evaluate(shown) == by_taste
+        assert "taste from 5 likes vs 10 skips" in page.inner_text("#taste-status")
+        assert not errors
+        page.close()

@@ -18,14 +18,19 @@ from gencraft.errors import UserError
 @click.option("--port", type=int, default=8765, show_default=True, help="Port (0: any free port).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
 @click.option("--prompt", default=None, help="Show each render's CLIP score against this text (needs gencraft[ml]).")
-@click.option("--clip-model", default="tiny", show_default=True, help="CLIP model for --prompt.")
+@click.option("--clip-model", default="tiny", show_default=True, help="CLIP model for --prompt and --taste.")
+@click.option("--taste", is_flag=False, flag_value="", default=None, metavar="[LIKES_FOLDER]",
+              help="Order the variant grid by predicted taste: a logistic regression on CLIP embeddings of the "
+                   "likes in LIKES_FOLDER against its skipped/ (default OUT/likes), refitted on every Like and "
+                   "Skip, which then go there (needs gencraft[ml]).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder for Save and Like (default renders/SKETCH_NAME).")
+              help="Folder for Save and Like (default renders/SKETCH_NAME; likes go to OUT/likes/, "
+                   "or to the --taste folder).")
 @click.option("--timeout", type=float, default=20.0, show_default=True,
               help="Seconds one image may take before its render is stopped (a fresh render "
                    "process gets 60 s more for its first image: imports and Numba compilation).")
-def live(sketch, params_file, assignments, size, seed, host, port, open_browser, prompt, clip_model, out_dir,
-         timeout):
+def live(sketch, params_file, assignments, size, seed, host, port, open_browser, prompt, clip_model, taste,
+         out_dir, timeout):
     """Serve a live page for SKETCH: re-renders on save, sliders for its parameters."""
     from gencraft.params import load_params_file, parse_assignments
     from gencraft.render import parse_size
@@ -52,6 +57,12 @@ def live(sketch, params_file, assignments, size, seed, host, port, open_browser,
         from gencraft.ml.clip.vocab import warn_unknown_words
 
         warn_unknown_words(clip_model, prompt, echo=lambda m: click.echo(m, err=True))
+    if taste is not None:
+        from gencraft.live.scorer import check_ml_available
+
+        check_ml_available("--taste")
+        if taste and Path(taste).exists() and not Path(taste).is_dir():
+            raise UserError(f"--taste {taste!r} is a file: expected a likes folder (it may not exist yet)")
     overrides = {}
     if params_file:
         overrides.update(load_params_file(params_file))
@@ -67,5 +78,5 @@ def live(sketch, params_file, assignments, size, seed, host, port, open_browser,
         if declared is not None:
             declared.resolve(overrides)
     session = LiveSession(path, size=parse_size(size), seed=seed, out_dir=out_dir, timeout=timeout,
-                          prompt=prompt, clip_model=clip_model, overrides=overrides)
+                          prompt=prompt, clip_model=clip_model, overrides=overrides, taste=taste)
     serve(session, host=host, port=port, open_browser=open_browser, announce=lambda m: click.echo(m, err=False))

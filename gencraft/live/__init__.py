@@ -7,7 +7,7 @@ The pieces, each with one job:
 * :mod:`.watcher`   notices when the sketch file is saved (watchfiles);
 * :mod:`.variants`  neighbouring seeds / random parameters for the variant grid;
 * :mod:`.outputs`   Save and Like: numbered PNG + params JSON, written atomically;
-* :mod:`.scorer`    optional CLIP scores (imported only with ``--prompt``);
+* :mod:`.scorer`    optional CLIP scores and learned taste (imported only with ``--prompt``/``--taste``);
 * :mod:`.session`   the state behind the page (overrides, seed, renders, grid);
 * :mod:`.server`    the Starlette app, SSE push, and the uvicorn runner;
 * :mod:`.cli`       the ``gencraft live`` command.

@@ -131,6 +131,16 @@ def create_app(session: LiveSession, allowed_hosts: list[str] | None = None):
     async def like(body):
         return JSONResponse(await session.save(liked=True))
 
+    async def skip(body):
+        return JSONResponse(await session.save(skipped=True))
+
+    async def variants(request):
+        """The variant grid in display order: ?order=seed (as made) or ?order=taste (highest first)."""
+        try:
+            return JSONResponse(session.variants(request.query_params.get("order", "seed")), headers=no_cache)
+        except ValueError as exc:
+            return problem(str(exc), 400)
+
     async def events(request):
         queue = session.hub.subscribe()
 
@@ -193,6 +203,8 @@ def create_app(session: LiveSession, allowed_hosts: list[str] | None = None):
         Route("/api/adopt", api(adopt), methods=["POST"]),
         Route("/api/save", api(save), methods=["POST"]),
         Route("/api/like", api(like), methods=["POST"]),
+        Route("/api/skip", api(skip), methods=["POST"]),
+        Route("/api/variants", variants),
         Route("/events", events),
         Route("/render/{rid:int}/{frame:int}.png", render_png),
         Route("/render/{rid:int}/{frame:int}.rgba", render_raw),

@@ -5,6 +5,11 @@ last good render (and the error of the latest attempt, if any), the variant
 grid and its thumbnails. Renders are requested from the scheduler; their
 results hop back onto the event loop and are pushed to every open page
 through the :class:`EventHub` as server-sent events.
+
+With ``taste`` (a likes folder) each variant thumbnail also gets a predicted
+taste score (:class:`gencraft.live.scorer.TasteScorer`, in this process, never
+in the render worker); the page orders the grid by it. Like and Skip write
+into that folder, and each one refits the head and rescores the grid.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import hashlib
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -102,11 +108,14 @@ class LiveSession:
     overrides: dict[str, Any] = field(default_factory=dict)
     watch: bool = True
     plotter: bool = False  # show the pen-plotter preview instead of the render (the page's toggle)
+    taste: Path | str | None = None  # a likes folder: order variants by predicted taste ("" = OUT/likes)
 
     def __post_init__(self):
         self.sketch_path = Path(self.sketch_path)
         self.seed = str(self.seed)
         self.out_dir = Path(self.out_dir) if self.out_dir else Path("renders") / self.sketch_path.stem
+        if self.taste is not None:
+            self.taste = Path(self.taste) if str(self.taste) else self.out_dir / "likes"
         self.hub = EventHub()
         self.instance = secrets.token_hex(6)  # a restarted server numbers its renders from 1 again
         self.meta: dict | None = None
@@ -121,10 +130,17 @@ class LiveSession:
         self.reloads = 0
         self.scheduler: RenderScheduler | None = None
         self.scorer = None
+        self.taster = None  # TasteScorer when taste is on
         self.loop: asyncio.AbstractEventLoop | None = None
         self._ids = itertools.count(1)
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
+        self._taste_lock: asyncio.Lock | None = None
+
+    @property
+    def likes_dir(self) -> Path:
+        """Where Like (and Skip, in its skipped/) writes: the taste folder when there is one."""
+        return Path(self.taste) if self.taste is not None else self.out_dir / "likes"
 
     # ------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -136,6 +152,12 @@ class LiveSession:
 
             self.scorer = ClipScorer(self.prompt, self.clip_model)
             self._tasks.append(asyncio.create_task(self._warm_scorer()))
+        if self.taste is not None:
+            from gencraft.live.scorer import TasteScorer
+
+            self._taste_lock = asyncio.Lock()
+            self.taster = TasteScorer(self.likes_dir, self.sketch_path.stem, self.clip_model)
+            self._tasks.append(asyncio.create_task(self._taste_update()))
         self.request_render("start")
         if self.watch:
             from gencraft.live.watcher import watch_sketch
@@ -256,6 +278,8 @@ class LiveSession:
         self.hub.publish("thumb", {"grid": gid, "index": index, "id": tid, "ms": round(payload["ms"], 1)})
         if self.scorer is not None:
             asyncio.ensure_future(self._score_thumb(gid, index, tid))
+        if self.taster is not None:
+            asyncio.ensure_future(self._taste_update())
 
     def adopt(self, gid: int, index: int) -> int:
         if self.grid is None or self.grid["id"] != gid or not 0 <= index < len(self.grid["cells"]):
@@ -264,6 +288,33 @@ class LiveSession:
         self.seed = cell["seed"]
         self.overrides = dict(cell["overrides"])
         return self.request_render("variant adopted")
+
+    def grid_order(self, by: str = "seed") -> list[int]:
+        """The grid's cell indices in display order: as made ("seed"), or by taste, highest first.
+
+        Cells not scored yet (or without a head) follow the scored ones, in their own order.
+        """
+        if by not in ("seed", "taste"):
+            raise ValueError(f"order {by!r}: expected 'seed' or 'taste'")
+        if self.grid is None:
+            return []
+        cells = self.grid["cells"]
+        if by == "seed":
+            return list(range(len(cells)))
+        return sorted(range(len(cells)), key=lambda i: (cells[i].get("taste") is None, -(cells[i].get("taste") or 0), i))
+
+    def variants(self, by: str = "seed") -> dict[str, Any]:
+        """The grid's variants (seed, overrides, thumbnail, scores) in display order."""
+        order = self.grid_order(by)
+        if self.grid is None:
+            return {"id": None, "order": by, "variants": []}
+        out = []
+        for i in order:
+            cell, tid = self.grid["cells"][i], self.grid["thumbs"][i]
+            thumb = self.thumbs.get(tid) if tid is not None else None
+            out.append({"index": i, "seed": cell["seed"], "overrides": cell["overrides"], "thumb": tid,
+                        "taste": cell.get("taste"), "score": thumb["score"] if thumb else None})
+        return {"id": self.grid["id"], "order": by, "taste": self.taste_state(), "variants": out}
 
     # --------------------------------------------------------------- scores
     async def _warm_scorer(self) -> None:
@@ -293,20 +344,71 @@ class LiveSession:
         self.hub.publish("score", {"target": "thumb", "grid": gid, "index": index, "id": tid,
                                    "score": thumb["score"]})
 
+    def taste_state(self) -> dict[str, Any] | None:
+        if self.taste is None:
+            return None
+        t = self.taster
+        return {"folder": str(self.likes_dir.resolve()), "ready": bool(t and t.head is not None),
+                "status": t.status if t else "taste: starting", "version": t.version if t else 0}
+
+    async def _taste_update(self) -> None:
+        """Refit if the likes folder changed, then score every grid thumbnail the current head has not."""
+        if self.taster is None or self._taste_lock is None:
+            return
+        async with self._taste_lock:
+            try:
+                changed = await asyncio.to_thread(self.taster.refresh)
+            except UserError as exc:
+                self.hub.publish("notice", {"message": str(exc), "level": "error"})
+                return
+            except Exception as exc:  # noqa: BLE001 - the page keeps working without taste
+                self.hub.publish("notice", {"message": f"taste: {type(exc).__name__}: {exc}", "level": "error"})
+                return
+            version = self.taster.version
+            if changed:
+                if self.grid is not None:
+                    for cell in self.grid["cells"]:
+                        cell.pop("taste", None)
+                self.hub.publish("taste", {**self.taste_state(), "grid": self.grid["id"] if self.grid else None})
+            grid = self.grid
+            if grid is None or self.taster.head is None:
+                return
+            for index, tid in enumerate(list(grid["thumbs"])):
+                thumb = self.thumbs.get(tid) if tid is not None else None
+                if thumb is None or thumb.get("taste_version") == version:
+                    continue
+                try:
+                    score = await asyncio.to_thread(self.taster.score, thumb["png"])
+                except UserError:
+                    return
+                if self.grid is not grid or self.taster.version != version or score is None:
+                    return  # a new grid or a refit: the next update scores it again
+                thumb["taste"], thumb["taste_version"] = score, version
+                grid["cells"][index]["taste"] = score
+                self.hub.publish("score", {"target": "thumb", "kind": "taste", "grid": grid["id"], "index": index,
+                                           "id": tid, "score": score, "order": self.grid_order("taste")})
+
     # ---------------------------------------------------------- save / like
-    async def save(self, liked: bool = False) -> dict[str, str]:
+    async def save(self, liked: bool = False, skipped: bool = False) -> dict[str, str]:
+        """Save the current render: to OUT, to the likes folder (liked), or its skipped/ (skipped)."""
         record = self.current
         if record is None:
             raise UserError("nothing to save yet: the sketch has not rendered")
         if not record.complete:
             raise UserError("the animation is still rendering; save again when it plays")
-        folder = self.out_dir / "likes" if liked else self.out_dir
-        extra = {"liked": True} if liked else {}
+        likes = self.likes_dir
+        folder = likes / "skipped" if skipped else likes if liked else self.out_dir
+        extra = {"liked": True} if liked else {"skipped": True} if skipped else {}
         if self.prompt is not None:
             extra.update({"prompt": self.prompt, "clip_score": record.score})
         paths = await asyncio.to_thread(save_render, folder, self.sketch_path.stem, list(record.frames),
                                         record.recipe, record.meta.get("fps"), extra)
-        self.hub.publish("saved", {"kind": "like" if liked else "save", "paths": paths})
+        if liked or skipped:  # the last word counts: the same render is not both liked and skipped
+            await asyncio.to_thread(_forget_same, Path(paths["png"]), likes if skipped else likes / "skipped")
+        kind = "like" if liked else "skip" if skipped else "save"
+        self.hub.publish("saved", {"kind": kind, "paths": paths})
+        if (liked or skipped) and self.taster is not None:
+            asyncio.ensure_future(self._taste_update())
         return paths
 
     def snapshot(self) -> dict[str, Any]:
@@ -322,9 +424,23 @@ class LiveSession:
             "error": self.error,
             "busy": self.busy,
             "out_dir": str(self.out_dir.resolve()),
-            "likes_dir": str((self.out_dir / "likes").resolve()),
+            "likes_dir": str(self.likes_dir.resolve()),
+            "taste": self.taste_state(),
             "prompt": self.prompt,
             "timeout": self.timeout,
             "grid": ({k: v for k, v in self.grid.items()} if self.grid else None),
             "plotter": self.plotter,
         }
+
+
+def _forget_same(png: Path, folder: Path) -> None:
+    """Remove from `folder` any PNG with the same bytes as `png` (with its JSON and GIF)."""
+    if not folder.is_dir():
+        return
+    data = png.read_bytes()
+    digest = hashlib.sha256(data).digest()
+    for other in folder.glob("*.png"):
+        if other.stat().st_size == len(data) and hashlib.sha256(other.read_bytes()).digest() == digest:
+            for sibling in (other, other.with_suffix(".json"), other.with_suffix(".gif")):
+                with contextlib.suppress(FileNotFoundError):
+                    sibling.unlink()

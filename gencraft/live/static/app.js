@@ -6,7 +6,7 @@ const $ = (sel) => document.querySelector(sel);
 const S = {
   meta: null, sig: "", values: {}, overrides: {}, drawn: [], seed: "0",
   render: null, frames: [], frame: 0, playing: true, timer: null,
-  grid: null, active: null, prompt: null, instance: null,
+  grid: null, active: null, prompt: null, instance: null, taste: null,
   locked: new Set(JSON.parse(localStorage.getItem("gencraft-live-locks") || "[]")),
 };
 
@@ -370,6 +370,7 @@ function buildGrid(g) {
     box.append(el);
   });
   layoutGrid();
+  orderGrid();
   for (const replay of early.get(g.id) || []) replay();
   early.delete(g.id);
 }
@@ -397,7 +398,47 @@ function onThumb(t) {
 function onThumbScore(s) {
   if (!S.grid || S.grid.id !== s.grid) { remember(s.grid, () => onThumbScore(s)); return; }
   const el = $(`#grid .cell[data-index="${s.index}"]`);
-  if (el) el.insertAdjacentHTML("beforeend", `<span class="tag score">${s.score.toFixed(3)}</span>`);
+  if (!el) return;
+  if (s.kind === "taste") {  // predicted taste: P(like), shown small under the variant
+    el.dataset.taste = s.score;
+    let tag = el.querySelector(".tag.taste");
+    if (!tag) { tag = document.createElement("span"); tag.className = "tag taste"; el.append(tag); }
+    tag.textContent = `♥ ${s.score.toFixed(2)}`;
+    tag.title = "predicted taste: the chance you would like it, learned from your likes and skips";
+    orderGrid();
+    return;
+  }
+  el.insertAdjacentHTML("beforeend", `<span class="tag score">${s.score.toFixed(3)}</span>`);
+}
+
+// Order the cells (CSS order, so nothing is rebuilt): as made, or by taste, highest first;
+// cells without a taste score yet follow the scored ones in their own order.
+function orderGrid() {
+  const byTaste = !!S.taste && $("#grid-order").value === "taste";
+  const cells = [...document.querySelectorAll("#grid .cell")];
+  const key = (el) => (el.dataset.taste === undefined ? -Infinity : Number(el.dataset.taste));
+  const ranked = byTaste
+    ? cells.slice().sort((a, b) => key(b) - key(a) || Number(a.dataset.index) - Number(b.dataset.index))
+    : cells.slice().sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+  ranked.forEach((el, k) => { el.style.order = k; });
+  $("#grid").dataset.order = byTaste ? "taste" : "seed";
+}
+
+function showTaste(t) {
+  S.taste = t || null;
+  $("#grid-order-label").hidden = !t;
+  $("#taste-status").hidden = !t;
+  if (t) $("#taste-status").textContent = t.status;
+}
+
+function onTaste(t) {  // the head was refitted (or cannot be yet): old scores are void
+  showTaste(t);
+  for (const el of document.querySelectorAll("#grid .cell")) {
+    delete el.dataset.taste;
+    const tag = el.querySelector(".tag.taste");
+    if (tag) tag.remove();
+  }
+  orderGrid();
 }
 
 function selectTab(name) {
@@ -409,14 +450,15 @@ function selectTab(name) {
 
 // ------------------------------------------------------------------ saving
 async function keep(kind) {
+  const done = { like: "liked", skip: "skipped", save: "saved" }[kind];
   try {
-    const paths = await api(kind === "like" ? "/api/like" : "/api/save", {});
+    const paths = await api(`/api/${kind}`, {});
     const files = Object.values(paths).map((p) => p.split("/").pop());
-    $("#saved").innerHTML = `${kind === "like" ? "liked" : "saved"} <b></b>`;
+    $("#saved").innerHTML = `${done} <b></b>`;
     $("#saved b").textContent = files.join(", ");
     $("#saved").title = Object.values(paths).join("\n");
     $("#saved").dataset.png = paths.png;
-    toast(`${kind === "like" ? "♥ kept in likes" : "saved"}: ${paths.png}`);
+    toast(`${{ like: "♥ kept in likes", skip: "✕ kept in likes/skipped", save: "saved" }[kind]}: ${paths.png}`);
   } catch (e) { toast(e.message, true); }
 }
 
@@ -429,8 +471,9 @@ function applyState(st) {
   S.seed = st.seed; S.overrides = st.overrides || {}; S.prompt = st.prompt; S.drawn = st.drawn || [];
   $("#plotter").checked = !!st.plotter;
   $("#seed").value = st.seed;
-  $("#outdir").textContent = `saves go to ${st.out_dir}`;
+  $("#outdir").textContent = `saves go to ${st.out_dir}` + (st.taste ? ` · likes and skips to ${st.likes_dir}` : "");
   if (st.prompt) { $("#prompt-box").hidden = false; $("#prompt-text").textContent = `“${st.prompt}”`; }
+  showTaste(st.taste);
   adoptMeta(st.meta);
   showValues(st.values || {});
   if (st.render && (!S.render || S.render.id !== st.render.id)) showRender(st.render);
@@ -465,6 +508,7 @@ function connect() {
     if (s.target === "render" && S.render && S.render.id === s.id) showScore(s.score);
     if (s.target === "thumb") onThumbScore(s);
   });
+  on("taste", onTaste);
   on("saved", () => {});
   on("notice", (n) => toast(n.message, n.level === "error"));
   es.onopen = () => { if ($("#overlay").hidden) setStatus("ok", "connected"); };
@@ -481,6 +525,8 @@ $("#plotter").onchange = () => api("/api/render", { plotter: $("#plotter").check
   .catch((e) => toast(e.message, true));
 $("#save").onclick = () => keep("save");
 $("#like").onclick = () => keep("like");
+$("#skip").onclick = () => keep("skip");
+$("#grid-order").onchange = orderGrid;
 $("#grid-go").onclick = newGrid;
 $("#grid-mode").onchange = () => { $("#grid-lock-seed-label").hidden = $("#grid-mode").value !== "params"; newGrid(); };
 $("#grid-size").onchange = newGrid;
@@ -496,6 +542,7 @@ document.addEventListener("keydown", (ev) => {
   else if (ev.key === "r") $("#seed-random").click();
   else if (ev.key === "s") keep("save");
   else if (ev.key === "l") keep("like");
+  else if (ev.key === "k") keep("skip");
   else if (ev.key === "p") { $("#plotter").checked = !$("#plotter").checked; $("#plotter").onchange(); }
   else if (ev.key === " " && S.frames.length) { ev.preventDefault(); $("#play").click(); }
   else return;
