@@ -14,13 +14,17 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 SKETCHES = ROOT / "sketches"
 GALLERY = ROOT / "gallery"
 
 EDITION_SKETCH = "truchet"
-EXPLORE_SKETCH = "shapes"
-EXPLORE_PROMPT = "red lines"
+EXPLORE_SKETCH = "flow"
+#: words the bundled tiny CLIP knows; the target is checked on the best render (see :func:`landed`)
+EXPLORE_PROMPT = "dense warm flow lines on a dark background"
+EXPLORE_TARGET = {"background": "dark", "warmth": "warm"}
 
 
 def gencraft(*args: str) -> subprocess.CompletedProcess:
@@ -91,7 +95,22 @@ def run_exploration() -> dict:
     folder = GALLERY / "explore"
     gencraft("explore", f"sketches/{EXPLORE_SKETCH}.py", "--prompt", EXPLORE_PROMPT, "--budget", "40",
              "--seed", "0", "--out", folder.relative_to(ROOT), "--study", (folder / "study.db").relative_to(ROOT))
-    return {"sketch": EXPLORE_SKETCH, "prompt": EXPLORE_PROMPT, "folder": "explore/"}
+    looks = landed(folder / "best_01.png")
+    print(f"    best render: {', '.join(f'{k} {v}' for k, v in looks.items())} "
+          f"({'on target' if looks['on target'] else 'off target'}: {EXPLORE_TARGET})", flush=True)
+    return {"sketch": EXPLORE_SKETCH, "prompt": EXPLORE_PROMPT, "folder": "explore/", "best": looks}
+
+
+def landed(path: Path) -> dict:
+    """What the best render looks like, measured from its pixels, and whether that is the target."""
+    from PIL import Image
+
+    from gencraft.ml.clip.tiny.sketch_captions import measure
+
+    with Image.open(path) as im:
+        look = measure(np.asarray(im.convert("RGB")))
+    found = {k: getattr(look, k) for k in ("background", "warmth", "density")}
+    return {**found, "on target": all(found[k] == v for k, v in EXPLORE_TARGET.items())}
 
 
 def run_compare() -> dict:
@@ -170,7 +189,8 @@ composition and rare features vary; click a token for the full image, or an edit
 (metadata, rarity table, contact sheet and QA report are in <code>edition/</code>).</p>
 <a href="edition/contact.png"><img style="max-width:900px" src="edition/contact.png"></a>
 <h2>CLIP-guided exploration</h2><p><code>{explore['sketch']}</code> searched for
-“{html.escape(explore['prompt'])}” with the bundled tiny CLIP: <a href="{explore['folder']}">results</a>.</p>
+“{html.escape(explore['prompt'])}” with the bundled tiny CLIP: <a href="{explore['folder']}">results</a>.
+{_landed_note(explore)}</p>
 {explore_imgs}
 <h2>Rule-based vs learned</h2><a href="{compare['image']}"><img style="max-width:1200px" src="{compare['image']}"></a>
 {_post_section(post)}
@@ -178,6 +198,15 @@ composition and rare features vary; click a token for the full image, or an edit
     index = GALLERY / "index.html"
     index.write_text(page)
     return index
+
+
+def _landed_note(explore: dict) -> str:
+    best = explore.get("best")
+    if not best:
+        return ""
+    words = ", ".join(f"{k} {v or 'mixed'}" for k, v in best.items() if k != "on target")
+    return f"The best render, measured from its pixels: {html.escape(words)} — " + (
+        "on target." if best["on target"] else "not on target.")
 
 
 def _post_section(post: dict | None) -> str:

@@ -25,6 +25,7 @@ from gencraft.params import Choice, Float, Int
 
 TITLE = "ABoP chapter 1"
 SIZE = (1500, 1200)
+KIND = "a branching plant"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 plate = Choice("plants", ["curves", "plants", "development", "stochastic", "specimen"],
                weights=[3, 3, 2, 2, 1], trait="Plate", help="what the page shows")

@@ -23,6 +23,7 @@ from gencraft.particles import attractor_density, histogram, iterate
 from gencraft.particles.density import eq_hist, fit_bounds
 
 SIZE = (2000, 2000)
+KIND = "a strange attractor"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 # ground, then the ramp the direction of travel runs along, then the highlight of the densest folds
 PALETTES = {

@@ -21,6 +21,7 @@ from gencraft import Choice, Float, Palette, noise
 from gencraft.geometry import pack_circles
 
 SIZE = (1600, 1600)
+KIND = "packed circles"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 PALETTES = {
     "coral": Palette("coral", ["#f25f5c", "#ffe066", "#247ba0", "#70c1b3", "#f7f3e3", "#50514f"],

@@ -20,6 +20,7 @@ from gencraft.draw.color import colormap, mix
 from gencraft.noise.contours import chain_segments, isolines
 
 SIZE = (1600, 1200)
+KIND = "a topographic contour map"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 # Map styles: paper, land tints (shore to summit), sea tints (shallows to deep),
 # contour ink, sea-line ink, and how strong the washes are.

@@ -19,6 +19,7 @@ from gencraft import Bool, Choice, Float, Palette, noise
 from gencraft.particles import CurlField, NoiseAngleField
 
 SIZE = (2000, 2000)
+KIND = "flow lines"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 # Curated palettes: each has a ground, a few main colours (weighted) and a rare
 # accent last. Dark grounds only get colours light or saturated enough to read.

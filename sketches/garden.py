@@ -20,6 +20,7 @@ from gencraft.params import Choice, Float, Int
 
 TITLE = "Garden"
 SIZE = (1400, 1000)
+KIND = "a landscape of trees"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 wood = Choice("mixed", ["broadleaf", "conifer", "acacia", "poplar", "mixed"], weights=[4, 2, 2, 1, 3],
               trait="Wood", help="which trees grow here")

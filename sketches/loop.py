@@ -17,6 +17,7 @@ import numpy as np
 from gencraft import Choice, Float, Int, Palette, gradient, noise
 
 SIZE = (1000, 1250)
+KIND = "ridge lines"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 FRAMES = 96
 FPS = 24
 

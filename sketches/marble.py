@@ -21,6 +21,7 @@ from gencraft import Bool, Choice, Float, Int, noise
 from gencraft.draw.color import colormap, parse_color
 
 SIZE = (1200, 1500)
+KIND = "veined marble"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 # Stones: body ramp (pale to deep), vein colour, seam colour (thin bright lines).
 STONES = {

@@ -15,6 +15,7 @@ from gencraft import Bool, Choice, Float, Int
 from gencraft.sim import circle, finish_paper, grow
 
 SIZE = (1600, 1600)
+KIND = "a meandering line"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 FRAMES = 40
 FPS = 12
 

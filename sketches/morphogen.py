@@ -16,6 +16,7 @@ from gencraft import Bool, Choice, Float
 from gencraft.sim import PRESETS, finish_paper, gray_scott, seed_grid
 
 SIZE = (1600, 1600)
+KIND = "a reaction diffusion pattern"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 GRID = 256   # simulation cells along each side, whatever the render size
 
 pattern = Choice("coral", ["coral", "stripes", "spots", "mitosis"], weights=[4, 3, 3, 2],

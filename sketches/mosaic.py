@@ -21,6 +21,7 @@ from gencraft import Choice, Float, Int, Palette
 from gencraft.geometry import hatch, pack_circles, subdivide
 
 SIZE = (1600, 1600)
+KIND = "a geometric mosaic"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 # colours (weighted: a lead pair, support, a rare accent), the paper, the ink
 PALETTES = {

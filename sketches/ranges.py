@@ -19,6 +19,7 @@ from gencraft import Choice, Float, Int, noise, parse_color
 from gencraft.geometry import hatch, hatch_density, hidden_lines
 
 SIZE = (1600, 1600)
+KIND = "hatched mountain ranges"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 # paper, ink
 INKS = {

@@ -25,6 +25,7 @@ from scipy import ndimage, special
 from gencraft import Choice, Float, Int, Palette
 
 SIZE = (1600, 1600)
+KIND = "woven tiles"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 # figure colours (weighted: a lead, supporting colours, a rare accent), the paper, the ink
 PALETTES = {

@@ -15,6 +15,7 @@ from gencraft import Bool, Choice, Float, Int, parse_color
 from gencraft.sim import finish_paper, regular_polygon, watercolour
 
 SIZE = (1600, 1600)
+KIND = "a watercolour wash"  # what it draws, in the tiny CLIP's words (edition --audit checks each token)
 
 palette_name = Choice("madder", ["madder", "prussian", "earth", "rose", "lagoon", "sumi"],
                       weights=[4, 4, 3, 3, 2, 1], trait="Palette", help="pigments (the paper comes with them)")

@@ -85,3 +85,36 @@ def test_audit_without_ml_extra_is_one_clear_error(tmp_path, write_sketch, monke
     with pytest.raises(UserError, match=r"--audit needs the ml extra.*gencraft\[ml\]"):
         make_edition(sketch, tmp_path / "ed", 2, collection_seed="x", workers=1, progress=False, audit=True)
     assert not (tmp_path / "ed").exists()  # refused before anything is written
+
+
+@pytest.mark.slow
+def test_kind_audit_passes_the_real_sketch_and_flags_a_false_kind(tmp_path):
+    """Every bundled sketch says what it draws (KIND); an edition of bloom reads as packed circles,
+    and the same sketch claiming to be a strange attractor is flagged on every token."""
+    pytest.importorskip("torch")
+    pytest.importorskip("open_clip")
+    from pathlib import Path
+
+    from gencraft.cli.edition import edition
+    from gencraft.ml.clip.tiny.sketch_captions import KINDS, kind_prompt
+    from gencraft.sketch import load_sketch
+
+    sketches = Path(__file__).resolve().parent.parent / "sketches"
+    for stem in KINDS:
+        assert getattr(load_sketch(sketches / f"{stem}.py").module, "KIND", None) == kind_prompt(stem), stem
+    source = (sketches / "bloom.py").read_text()
+    liar = tmp_path / "bloom_liar.py"
+    liar.write_text(source.replace('KIND = "packed circles"', 'KIND = "a strange attractor"'))
+    reports = {}
+    for name, path in (("bloom", sketches / "bloom.py"), ("liar", liar)):
+        out = tmp_path / name
+        res = CliRunner().invoke(edition, [str(path), "-n", "6", "-o", str(out), "--collection-seed", "kind",
+                                           "--size", "256x256", "--workers", "1", "--quiet", "--audit"],
+                                 catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        reports[name] = json.loads((out / "audit.json").read_text())
+    honest, lying = reports["bloom"], reports["liar"]
+    assert "Kind" in honest["audited"] and not [m for m in honest["mismatches"] if m["trait"] == "Kind"]
+    flagged = [m for m in lying["mismatches"] if m["trait"] == "Kind"]
+    assert sorted(m["token_id"] for m in flagged) == list(range(6))
+    assert all(m["declared"] == "a strange attractor" and m["looks_like"] == "packed circles" for m in flagged)

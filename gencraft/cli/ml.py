@@ -13,6 +13,7 @@ import click
 
 from gencraft.errors import UserError
 from gencraft.ml import TINY_CLIP_DIR
+from gencraft.ml.clip.tiny.config import TRAIN_DEFAULTS
 
 MODEL_HELP = ("CLIP model: 'tiny' (bundled, default), 'local-dir:PATH', 'ARCH:FILE' "
               "or 'ARCH:PRETRAINED_TAG' (needs the network or a cache)")
@@ -75,34 +76,49 @@ def ml_group():
 @ml_group.command("train-tiny-clip")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=TINY_CLIP_DIR,
               show_default="the bundled gencraft/ml/models/tiny-clip", help="output model folder")
-@click.option("--steps", type=click.IntRange(min=1), default=1200, show_default=True,
-              help="steps on random captioned scenes")
-@click.option("--shape-steps", type=click.IntRange(min=0), default=400, show_default=True,
-              help="then steps with hard negatives for shape words")
+@click.option("--steps", type=click.IntRange(min=1), default=TRAIN_DEFAULTS["steps"], show_default=True,
+              help="steps on sketch renders mixed with random captioned scenes")
+@click.option("--shape-steps", type=click.IntRange(min=0), default=TRAIN_DEFAULTS["shape_steps"],
+              show_default=True, help="then steps with hard negatives for shape words")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--batch-size", type=click.IntRange(min=2), default=64, show_default=True)
-@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
-              help="torch CPU threads (1 keeps runs bit-for-bit repeatable)")
+@click.option("--batch-size", type=click.IntRange(min=2), default=TRAIN_DEFAULTS["batch_size"], show_default=True)
+@click.option("--per-sketch", type=click.IntRange(min=0), default=TRAIN_DEFAULTS["per_sketch"], show_default=True,
+              help="training renders (token hashes) of each bundled sketch; 0: primitive scenes only")
+@click.option("--sketch-share", type=click.FloatRange(0, 1), default=TRAIN_DEFAULTS["sketch_share"],
+              show_default=True, help="fraction of each batch that is sketch renders")
+@click.option("--sketch", "sketches", multiple=True,
+              help="train on this bundled sketch (repeatable; default: every art sketch)")
+@click.option("--threads", type=click.IntRange(min=1), default=TRAIN_DEFAULTS["threads"], show_default=True,
+              help="torch CPU threads (same seed and threads: the same weights)")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="processes rendering the sketch data (once; it is cached)")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              show_default="~/.cache/gencraft/tiny-clip", help="render cache folder")
 @click.option("--eval/--no-eval", "evaluate", default=True, show_default=True,
-              help="report held-out caption accuracy after training")
-def train_tiny_clip(out, steps, shape_steps, seed, batch_size, threads, evaluate):
-    """Render captioned scenes and train the tiny CLIP on them (CPU, minutes)."""
+              help="report held-out accuracy after training")
+def train_tiny_clip(out, steps, shape_steps, seed, batch_size, per_sketch, sketch_share, sketches, threads,
+                    workers, cache_dir, evaluate):
+    """Render captioned scenes and sketch tokens and train the tiny CLIP on them (CPU, minutes)."""
     from gencraft.ml.clip.tiny.train import train
 
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} exists and is not a folder")
-    summary = train(out, steps=steps, seed=seed, batch_size=batch_size, threads=threads, shape_steps=shape_steps)
+    summary = train(out, steps=steps, seed=seed, batch_size=batch_size, threads=threads, shape_steps=shape_steps,
+                    per_sketch=per_sketch, sketch_share=sketch_share, sketches=list(sketches) or None,
+                    cache_dir=cache_dir, workers=workers)
     click.echo(f"saved {out} (final loss {summary.get('shape_final_loss', summary['final_loss']):.3f}, "
                f"{summary['train_seconds']:.0f} s)")
     if evaluate:
         from gencraft.ml.clip.model import ClipModel
         from gencraft.ml.clip.load import ModelSpec, build_model
-        from gencraft.ml.clip.tiny.evaluate import accuracy
+        from gencraft.ml.clip.tiny.evaluate import evaluate_and_record
 
         model, tok = build_model(ModelSpec("local-dir", path=out), "cpu")
-        acc = accuracy(ClipModel(model, tok, spec=f"local-dir:{out}"))
+        acc = evaluate_and_record(ClipModel(model, tok, spec=f"local-dir:{out}"), out, cache_dir=cache_dir,
+                                  workers=workers, sketches=summary.get("sketches") or None)
         click.echo("held-out top-1 accuracy: " + ", ".join(
-            f"{k} {acc[k]:.0%} (chance {acc[k + ' chance']:.0%})" for k in ("colour", "shape", "colour+shape")))
+            f"{k} {acc[k]:.0%}" + (f" (chance {acc[k + ' chance']:.0%})" if k + " chance" in acc else "")
+            for k in ("colour", "shape", "colour+shape", "kind", "background", "warmth", "density") if k in acc))
 
 
 @ml_group.command("train-tiny-diffusion")

@@ -16,6 +16,14 @@ Which traits are auditable:
 
 A trait needs at least two auditable values (there is nothing to compare
 otherwise). Everything else is listed under ``skipped`` with the reason.
+
+The kind: a sketch that says what it draws with a module-level
+``KIND = "flow lines"`` (every bundled sketch does) has each token scored
+against every kind the bundled tiny CLIP was taught (``a strange attractor``,
+``woven tiles``, ... :data:`gencraft.ml.clip.tiny.sketch_captions.KINDS`) plus
+its own; a token that reads as another kind is listed under the trait
+``Kind``. That catches the tokens where a parameter combination breaks the
+picture (a blank page, a smear), which traits alone never show.
 """
 from __future__ import annotations
 
@@ -76,9 +84,25 @@ def plan(traits: list[dict], mapping: Mapping[str, Mapping[Any, str]] | None, sp
     return audited, skipped
 
 
+KIND_TRAIT = "Kind"
+
+
+def kind_prompts(kind: str) -> dict[str, str]:
+    """{prompt: prompt} of every kind the tiny CLIP was taught, with the sketch's own first."""
+    from gencraft.ml.clip.tiny.sketch_captions import KINDS, kind_prompt
+
+    if not isinstance(kind, str) or not kind.strip():
+        raise UserError(f"the sketch's KIND must be a short description such as 'flow lines', not {kind!r}")
+    kind = kind.strip().lower()
+    return {k: k for k in dict.fromkeys([kind, *(kind_prompt(s) for s in KINDS)])}
+
+
 def run_audit(out: Path, traits: list[dict], mapping: Mapping | None = None, model: str = "tiny",
-              margin: float = DEFAULT_MARGIN, device: str = "cpu") -> dict:
-    """Score every token's thumbnail; the audit.json report (mismatches sorted by token)."""
+              margin: float = DEFAULT_MARGIN, device: str = "cpu", kind: str | None = None) -> dict:
+    """Score every token's thumbnail; the audit.json report (mismatches sorted by token).
+
+    ``kind`` (the sketch's ``KIND``) adds the ``Kind`` check: each token against every known kind.
+    """
     require_ml()
     import numpy as np
     from PIL import Image
@@ -86,6 +110,10 @@ def run_audit(out: Path, traits: list[dict], mapping: Mapping | None = None, mod
     from gencraft.ml.clip.model import load_clip
 
     audited, skipped = plan(traits, mapping, model)
+    if kind is not None:
+        kinds = kind_prompts(kind)
+        audited[KIND_TRAIT] = kinds
+        traits = [dict(t, **{KIND_TRAIT: next(iter(kinds))}) for t in traits]
     report: dict[str, Any] = {"model": model, "margin": margin, "tokens": len(traits),
                               "audited": audited, "skipped": skipped, "mismatches": []}
     if not audited:

@@ -290,7 +290,8 @@ def make_edition(sketch: str | Path | Sketch, out: str | Path, count: int | None
         from gencraft.editions.audit import DEFAULT_MARGIN, run_audit
 
         audit_report = run_audit(out, traits, getattr(sk.module, "AUDIT", None), audit_model,
-                                 DEFAULT_MARGIN if audit_margin is None else audit_margin)
+                                 DEFAULT_MARGIN if audit_margin is None else audit_margin,
+                                 kind=getattr(sk.module, "KIND", None))
     written = finish_edition(out, man, traits, main_ext, sk.animated, qa_threshold, audit_report)
     report = EditionReport(out, count, missing, count - len(missing), seed_used,
                            written["rarity"], written["qa"], 0.0, files=written["files"], audit=audit_report)

@@ -22,6 +22,9 @@ MODEL_CFG = {
     "vision_cfg": {"image_size": IMAGE_SIZE, "layers": [1, 1, 1, 1], "width": 16, "patch_size": None},
     "text_cfg": {"context_length": 16, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 2},
 }
+#: the recipe of the shipped model (``gencraft ml train-tiny-clip`` with no options); no torch import
+TRAIN_DEFAULTS = {"steps": 3600, "shape_steps": 900, "batch_size": 64, "per_sketch": 96, "sketch_share": 0.5,
+                  "threads": 2}
 PREPROCESS_CFG = {
     "size": IMAGE_SIZE,
     "mean": [0.5, 0.5, 0.5],

@@ -8,6 +8,11 @@ on a light or dark background — and a caption that names some of them:
 "circles", "warm colours". Short captions are included on purpose so short
 prompts work. Everything random comes from one numpy Generator, so a seed
 gives the same images and captions.
+
+Sizes are chosen to be legible at the model's 64-pixel input: a "small"
+shape is still about 4-6 pixels across its radius there and outlines at
+least a pixel wide (v1 drew shapes of 2 pixels that no 64-pixel model can
+tell apart, and crowded up to 40 of them into one picture).
 """
 from __future__ import annotations
 
@@ -106,7 +111,7 @@ def render_scene(scene: Scene, rng: np.random.Generator, size: int = 64) -> np.n
     c.background(_background(scene, rng))
     colour = _colour_picker(scene, rng)
     S = float(size)
-    lw = S * (rng.uniform(0.012, 0.03) if not scene.large else rng.uniform(0.025, 0.05))
+    lw = S * (rng.uniform(0.02, 0.035) if not scene.large else rng.uniform(0.03, 0.05))
     shape = scene.shape
     if shape == "grid":
         n = int(rng.integers(9, 16) if scene.many else rng.integers(3, 6))
@@ -134,10 +139,10 @@ def render_scene(scene: Scene, rng: np.random.Generator, size: int = 64) -> np.n
         return c.to_array()
     if scene.large:
         n = int(rng.integers(5, 11)) if scene.many else int(rng.integers(1, 4))
-        r_range = (0.12, 0.22)
+        r_range = (0.13, 0.22)
     else:
-        n = int(rng.integers(14, 40)) if scene.many else int(rng.integers(3, 7))
-        r_range = (0.035, 0.07)
+        n = int(rng.integers(10, 22)) if scene.many else int(rng.integers(3, 7))
+        r_range = (0.065, 0.1)
     for _ in range(n):
         x, y = rng.uniform(0.05, 0.95, size=2) * S
         r = rng.uniform(*r_range) * S
@@ -260,7 +265,8 @@ def caption_vocabulary(samples: int = 4000, seed: int = 0) -> list[str]:
     """Every word the captions use (sorted): what a model trained on them knows.
 
     Captions are drawn from a fixed seed (no rendering), short and full forms
-    both, which covers every template; written beside the weights as
+    both, which covers every template, plus the words of the sketch captions
+    (:mod:`.sketch_captions`); written beside the weights as
     ``vocabulary.txt`` so a prompt's unknown words can be named.
     """
     import re
@@ -271,6 +277,8 @@ def caption_vocabulary(samples: int = 4000, seed: int = 0) -> list[str]:
         scene = random_scene(rng)
         for text in (caption(scene, rng), caption(scene, rng, full=True)):
             found.update(re.findall(r"[a-z]+", text.lower()))
-    for prefix in PREFIXES:
-        found.update(re.findall(r"[a-z]+", prefix))
+    from gencraft.ml.clip.tiny.sketch_captions import vocabulary_texts
+
+    for text in (*PREFIXES, *vocabulary_texts()):
+        found.update(re.findall(r"[a-z]+", text.lower()))
     return sorted(found)

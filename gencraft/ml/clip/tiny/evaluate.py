@@ -5,6 +5,13 @@ among all candidate captions, the one that describes each render — colour
 alone (9 words, chance 11%), shape alone (8 words, chance 12.5%) and colour +
 shape together (72 captions, chance 1.4%). Used by the tests and printed at
 the end of ``gencraft ml train-tiny-clip``.
+
+:func:`sketch_accuracy` does the same on renders of the bundled sketches for
+token hashes from the held-out collection: the sketch kind among fourteen
+kind prompts (chance 7 %), and the palette family measured from the pixels
+(:func:`.sketch_captions.measure`): dark or light background, warm or cool
+colours, sparse or dense ink (chance 50 % each; renders without a clear label
+are left out of that task).
 """
 from __future__ import annotations
 
@@ -44,4 +51,56 @@ def accuracy(model, n: int = 200, seed: int = HELD_OUT_SEED, size: int = 96) -> 
         pred = [captions[i] for i in sims.argmax(axis=1)]
         result[task] = float(np.mean([p == t for p, t in zip(pred, truth)]))
         result[f"{task} chance"] = 1.0 / len(captions)
+    return result
+
+
+#: the two prompts each palette-family task chooses between (index 0 / 1)
+FAMILY_TASKS = {
+    "background": ("background", ("dark", "light"), ("dark background", "light background")),
+    "warmth": ("warmth", ("warm", "cool"), ("warm colours", "cool colours")),
+    "density": ("density", ("sparse", "dense"), ("sparse", "dense")),
+}
+
+
+def sketch_accuracy(model, data) -> dict:
+    """Top-1 accuracy of the kind and of each palette-family word on a :class:`SketchSet`."""
+    from gencraft.ml.clip.tiny.sketch_captions import KINDS, kind_prompt
+
+    emb = model.embed_images(list(data.images))
+    kinds = [k for k in KINDS if k in set(data.stems)]
+    sims = (emb @ model.embed_text([kind_prompt(k) for k in kinds]).T).numpy()
+    pred = [kinds[i] for i in sims.argmax(axis=1)]
+    result = {"kind n": len(data), "kind": float(np.mean([p == t for p, t in zip(pred, data.stems)])),
+              "kind chance": 1.0 / len(kinds)}
+    result["kind per sketch"] = {k: float(np.mean([p == k for p, t in zip(pred, data.stems) if t == k]))
+                                 for k in kinds}
+    for task, (attr, values, prompts) in FAMILY_TASKS.items():
+        rows = [i for i, look in enumerate(data.looks) if getattr(look, attr) in values]
+        if not rows:
+            continue
+        s = (emb[rows] @ model.embed_text(list(prompts)).T).numpy()
+        truth = np.array([values.index(getattr(data.looks[i], attr)) for i in rows])
+        result[task] = float(np.mean(s.argmax(axis=1) == truth))
+        result[f"{task} n"] = len(rows)
+    return result
+
+
+def evaluate_and_record(model, folder, *, cache_dir=None, workers: int = 2, sketches=None,
+                        per_sketch: int = 12, n: int = 200) -> dict:
+    """Both held-out evaluations, written into the model folder's ``training.json`` under "held_out"."""
+    import json
+    from pathlib import Path
+
+    from gencraft.atomic import write_text
+    from gencraft.ml.clip.tiny.sketch_renders import HELDOUT_COLLECTION, default_cache_dir, sketch_set
+
+    result = accuracy(model, n=n)
+    if sketches is None or len(sketches):
+        data = sketch_set(per_sketch, HELDOUT_COLLECTION, sketches, cache_dir or default_cache_dir(),
+                          workers=workers, progress=False)
+        result.update(sketch_accuracy(model, data))
+    meta_path = Path(folder) / "training.json"
+    meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    meta["held_out"] = result
+    write_text(meta_path, json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return result

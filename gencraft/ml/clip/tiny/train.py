@@ -1,11 +1,15 @@
-"""Training the tiny CLIP: open_clip's model and contrastive loss on gencraft's own renders.
+"""Training the tiny CLIP: open_clip's model on gencraft's own renders, captioned by what they show.
 
-Runs on a CPU in minutes: every step renders a fresh batch of captioned scenes
-(:mod:`.dataset`, so the model never sees the same image twice), pushes them
-through the same tensor preprocessing used at inference
-(:class:`gencraft.ml.clip.preprocess.Preprocessor`), and takes an AdamW step
-on open_clip's ``ClipLoss``. Deterministic for a seed (and thread count): the
-data and the initialisation both come from the seed. The result is written
+Runs on a CPU: every step mixes freshly drawn primitive scenes (:mod:`.dataset`:
+"many small red circles on a dark background") with crops of cached renders
+of the bundled sketches (:mod:`.sketch_renders`, captioned by kind and by the
+look measured from their pixels: "dense warm flow lines on a dark
+background"). Images go through the same tensor preprocessing used at
+inference (:class:`gencraft.ml.clip.preprocess.Preprocessor`) and the loss is
+CLIP's contrastive loss with one change (:func:`caption_loss`): images whose
+captions are the same string count as positives of each other, since a batch
+often holds two "flow lines". Deterministic for a seed and thread count: data,
+crops and initialisation all come from the seed. The result is written
 atomically as an open_clip ``local-dir`` folder (config + fp16 safetensors).
 """
 from __future__ import annotations
@@ -23,7 +27,7 @@ from gencraft.atomic import atomic_path, write_text
 from gencraft.ml.clip.load import CONFIG_NAME, WEIGHTS_NAME
 from gencraft.ml.clip.preprocess import Preprocessor, to_float_rgb
 from gencraft.ml.clip.tiny.config import PREPROCESS_CFG, open_clip_config, register
-from gencraft.ml.clip.tiny.dataset import SHAPES, sample_batch, sample_contrast_batch
+from gencraft.ml.clip.tiny.dataset import PREFIXES, SHAPES, sample_batch, sample_contrast_batch
 
 RENDER_SIZES = (64, 64, 96)
 META_NAME = "training.json"
@@ -37,75 +41,103 @@ def _param_groups(model, weight_decay: float):
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
+def caption_loss(image_features: torch.Tensor, text_features: torch.Tensor, logit_scale: torch.Tensor,
+                 captions: list[str]) -> torch.Tensor:
+    """CLIP's symmetric contrastive loss where identical captions are positives of each other.
+
+    Plain CLIP treats every other pair in the batch as a negative; with
+    fourteen sketch kinds and short captions, two images in a batch are often
+    both "flow lines", and pushing them apart teaches noise. Here the target of
+    each row is spread evenly over every column with the same caption string
+    (one column, as in CLIP, when the captions are all different).
+    """
+    logits = logit_scale * image_features @ text_features.T
+    ids = {c: i for i, c in enumerate(dict.fromkeys(captions))}
+    label = torch.tensor([ids[c] for c in captions])
+    same = (label[:, None] == label[None, :]).to(logits.dtype)
+    target = same / same.sum(dim=1, keepdim=True)
+    return 0.5 * (-(target * logits.log_softmax(dim=1)).sum(dim=1).mean()
+                  - (target * logits.T.log_softmax(dim=1)).sum(dim=1).mean())
+
+
 def train(out: Path, steps: int = 1200, seed: int = 0, batch_size: int = 64, lr: float = 2e-3,
           progress: bool = True, threads: int | None = None, save_every: int = 0,
-          shape_steps: int = 400) -> dict:
+          shape_steps: int = 400, sketch_share: float = 0.5, per_sketch: int = 96,
+          sketches: list[str] | None = None, cache_dir: Path | None = None, workers: int = 2) -> dict:
     """Train and save the tiny CLIP to ``out``; returns the training summary (also saved as json).
 
-    Two phases. First ``steps`` steps on random captioned scenes from scratch.
-    Then the weights are saved (fp16) and reloaded, and ``shape_steps`` steps
-    at a lower learning rate mix in hard negatives for shape (same colour,
-    every shape: :func:`.dataset.sample_contrast_batch`), which random batches
-    rarely contain. ``save_every=N`` saves every N steps of the first phase, so
-    an interrupted run still leaves a usable model.
+    Two phases on one model. First ``steps`` steps from scratch on batches
+    that are ``sketch_share`` sketch renders (``per_sketch`` token hashes of
+    each bundled sketch, rendered once into ``cache_dir`` by ``workers``
+    processes) and the rest random primitive scenes. Then ``shape_steps``
+    steps at a quarter of the learning rate with half the primitives in such
+    groups (more than that costs colour accuracy). ``save_every=N`` saves every N steps, so an interrupted run
+    still leaves a usable model.
     """
     import open_clip
 
+    from gencraft.ml.clip.tiny.sketch_renders import TRAIN_COLLECTION, default_cache_dir, sketch_set
+
     if threads:
         torch.set_num_threads(threads)
+    t0 = time.perf_counter()
+    data = None
+    if sketch_share > 0 and per_sketch > 0:
+        data = sketch_set(per_sketch, TRAIN_COLLECTION, sketches, cache_dir or default_cache_dir(),
+                          workers=workers, progress=progress)
+    data_seconds = time.perf_counter() - t0
     torch.manual_seed(seed)
     with tempfile.TemporaryDirectory() as tmp:
         name = register(Path(tmp))
         model = open_clip.create_model(name, device="cpu")
     tokenizer = open_clip.get_tokenizer(name)
     rng = np.random.default_rng(seed)
-    t0 = time.perf_counter()
-    losses = _run_phase(model, tokenizer, rng, steps, lr, lambda r, size: sample_batch(r, batch_size, size),
-                        "training tiny CLIP", progress, out, save_every, seed, batch_size, t0)
-    summary = _summary(steps, losses, t0, seed, batch_size, lr)
-    save(model, Path(out), summary)
+    n_sketch = round(batch_size * sketch_share) if data is not None else 0
+    summary = {"seed": seed, "batch_size": batch_size, "lr": lr, "sketch_share": sketch_share if data else 0.0,
+               "per_sketch": per_sketch if data else 0, "sketch_renders": len(data) if data else 0,
+               "sketches": sorted(set(data.stems)) if data else [], "data_seconds": round(data_seconds, 1)}
+
+    def sampler(hard: bool):
+        def sample(r: np.random.Generator, size: int):
+            n_prim = batch_size - n_sketch
+            groups = int(n_prim * (0.5 if hard else 0.25)) // len(SHAPES)
+            parts = []
+            if n_prim > groups * len(SHAPES):
+                parts.append(sample_batch(r, n_prim - groups * len(SHAPES), size)[:2])
+            if groups:
+                parts.append(sample_contrast_batch(r, groups, size)[:2])
+            if n_sketch:
+                parts.append(_sketch_batch(data, r, n_sketch, size))
+            return np.concatenate([p[0] for p in parts]), [c for p in parts for c in p[1]]
+        return sample
+
+    losses = _run_phase(model, tokenizer, rng, steps, lr, sampler(False), "training tiny CLIP", progress,
+                        out, save_every, summary, t0)
+    summary.update(steps=steps, final_loss=float(np.mean(losses[-50:])))
     if shape_steps:
-        finetune_shapes(out, shape_steps, seed, batch_size, lr / 4, progress, summary, t0)
-        summary = json.loads((Path(out) / META_NAME).read_text())
+        torch.manual_seed(seed + 1)
+        losses = _run_phase(model, tokenizer, np.random.default_rng([seed, 1]), shape_steps, lr / 4,
+                            sampler(True), "shape hard negatives", progress, out, 0, summary, t0)
+        summary.update(shape_steps=shape_steps, shape_lr=lr / 4, shape_final_loss=float(np.mean(losses[-50:])))
+    summary = _summary(summary, t0)
+    save(model, Path(out), summary)
     return summary
 
 
-def finetune_shapes(out: Path, steps: int, seed: int, batch_size: int, lr: float, progress: bool = True,
-                    summary: dict | None = None, t0: float | None = None) -> None:
-    """Phase two: reload the saved model from ``out`` and train on half hard-negative batches."""
-    import open_clip
+def _sketch_batch(data, rng: np.random.Generator, n: int, size: int) -> tuple[np.ndarray, list[str]]:
+    from gencraft.ml.clip.tiny.sketch_captions import caption
+    from gencraft.ml.clip.tiny.sketch_renders import sample_crops
 
-    from gencraft.ml.clip.load import ModelSpec, build_model
-    model, tokenizer = build_model(ModelSpec("local-dir", path=Path(out)), "cpu")
-    model = model.float()
-    for p in model.parameters():
-        p.requires_grad_(True)
-    torch.manual_seed(seed + 1)
-    rng = np.random.default_rng([seed, 1])
-    groups = max(1, batch_size // 2 // len(SHAPES))
-
-    def sample(r, size):
-        a_img, a_cap, _ = sample_batch(r, batch_size - groups * len(SHAPES), size)
-        b_img, b_cap, _ = sample_contrast_batch(r, groups, size)
-        return np.concatenate([a_img, b_img]), a_cap + b_cap, None
-
-    t0 = t0 if t0 is not None else time.perf_counter()
-    losses = _run_phase(model, tokenizer, rng, steps, lr, sample, "shape hard negatives", progress,
-                        out, 0, seed, batch_size, t0)
-    summary = dict(summary or {})
-    summary.update({"shape_steps": steps, "shape_lr": lr, "shape_final_loss": float(np.mean(losses[-50:])),
-                    "train_seconds": round(time.perf_counter() - t0, 1)})
-    save(model, Path(out), summary)
+    images, idx = sample_crops(data, rng, n, size)
+    return images, [caption(data.stems[i], data.looks[i], rng, PREFIXES) for i in idx]
 
 
-def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, save_every, seed, batch_size, t0):
-    """AdamW on open_clip's ClipLoss with warmup + cosine decay; returns the losses."""
-    from open_clip.loss import ClipLoss
+def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, save_every, summary, t0):
+    """AdamW on :func:`caption_loss` with warmup + cosine decay; returns the losses."""
     from tqdm import tqdm
 
     model.train()
     prep = Preprocessor(PREPROCESS_CFG)
-    loss_fn = ClipLoss()
     opt = torch.optim.AdamW(_param_groups(model, 0.05), lr=lr, betas=(0.9, 0.98), eps=1e-6)
     warmup = max(1, min(100, steps // 10))
 
@@ -118,13 +150,13 @@ def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, sa
     bar = tqdm(range(steps), desc=desc, unit="step", disable=not progress, dynamic_ncols=True)
     for step in bar:
         size = int(RENDER_SIZES[rng.integers(len(RENDER_SIZES))])
-        images, captions, _ = sample(rng, size)
+        images, captions = sample(rng, size)
         pixels = prep(to_float_rgb(torch.from_numpy(images)))
         tokens = tokenizer(captions)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         img_f, txt_f, scale = model(pixels, tokens)
-        loss = loss_fn(img_f, txt_f, scale)
+        loss = caption_loss(img_f, txt_f, scale, captions)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -135,16 +167,17 @@ def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, sa
         if step % 10 == 0 or step == steps - 1:
             bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
         if save_every and (step + 1) % save_every == 0 and step + 1 < steps:
-            save(model, Path(out), _summary(step + 1, losses, t0, seed, batch_size, lr))
+            save(model, Path(out), _summary(dict(summary, steps=step + 1,
+                                                 final_loss=float(np.mean(losses[-50:]))), t0))
             model.train()
     model.eval()
     return losses
 
 
-def _summary(steps, losses, t0, seed, batch_size, lr) -> dict:
-    return {"steps": steps, "seed": seed, "batch_size": batch_size, "lr": lr,
-               "final_loss": float(np.mean(losses[-50:])), "train_seconds": round(time.perf_counter() - t0, 1),
-               "torch_threads": torch.get_num_threads()}
+def _summary(summary: dict, t0: float) -> dict:
+    from gencraft.ml.clip.tiny.config import MODEL_CFG
+    return dict(summary, train_seconds=round(time.perf_counter() - t0, 1), torch_threads=torch.get_num_threads(),
+                model_cfg=MODEL_CFG, producer="gencraft ml train-tiny-clip")
 
 
 def save(model, out: Path, summary: dict) -> None:
@@ -154,7 +187,9 @@ def save(model, out: Path, summary: dict) -> None:
     state = {k: (v.detach().to(torch.float16) if v.is_floating_point() else v.detach()).contiguous()
              for k, v in model.state_dict().items()}
     with atomic_path(out / WEIGHTS_NAME) as tmp:
-        save_file(state, str(tmp), metadata={"format": "pt", "producer": "gencraft train-tiny-clip"})
+        # one metadata key: safetensors writes a metadata map in hash order, so two keys could swap
+        # places between runs and the same weights would not be the same bytes
+        save_file(state, str(tmp), metadata={"format": "pt"})
     write_text(out / CONFIG_NAME, json.dumps(open_clip_config(), indent=2) + "\n")
     write_text(out / META_NAME, json.dumps(summary, indent=2, sort_keys=True) + "\n")
     from gencraft.ml.clip.tiny.dataset import caption_vocabulary

@@ -1,0 +1,91 @@
+"""The tiny CLIP v2's training data: captions measured from pixels, the loss, the vocabulary."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gencraft.ml.clip.tiny.sketch_captions import KINDS, Look, caption, kind_prompt, measure
+
+
+def picture(ground, ink, coverage, size=100):
+    """A ground colour with a block of ink covering `coverage` of the picture, centred (margins stay ground)."""
+    img = np.empty((size, size, 3), np.uint8)
+    img[:] = ground
+    side = int(round(size * np.sqrt(coverage)))
+    lo = (size - side) // 2
+    img[lo:lo + side, lo:lo + side] = ink
+    return img
+
+
+@pytest.mark.parametrize("ground, ink, coverage, expected", [
+    ((15, 15, 25), (220, 40, 40), 0.5, Look("dark", "dense", "warm", "red")),
+    ((245, 240, 230), (30, 80, 200), 0.05, Look("light", "sparse", "cool", "blue")),
+    ((245, 240, 230), (20, 20, 20), 0.25, Look("light", None, None, "black")),
+    ((10, 10, 10), (250, 250, 250), 0.25, Look("dark", None, None, "white")),
+    ((128, 128, 128), (240, 150, 30), 0.25, Look(None, None, "warm", "orange")),
+])
+def test_measure_reads_background_density_warmth_and_colour(ground, ink, coverage, expected):
+    assert measure(picture(ground, ink, coverage)) == expected
+
+
+def test_mixed_warm_and_cool_ink_has_no_warmth_or_main_colour():
+    img = picture((240, 240, 240), (220, 40, 40), 0.36)
+    img[20:50, 20:80] = (30, 80, 200)  # the top half of the ink block turns blue
+    look = measure(img)
+    assert look.warmth is None and look.colour is None and look.background == "light"
+
+
+def test_captions_name_the_kind_and_only_measured_words():
+    rng = np.random.default_rng(0)
+    texts = [caption("flow", Look("dark", "dense", "warm", "red"), rng) for _ in range(400)]
+    assert all("flow lines" in t or t == "warm colours on a dark background" for t in texts)
+    assert "flow lines" in texts and "dense warm flow lines on a dark background" in texts
+    assert any(t == "red flow lines" for t in texts)
+    bare = {caption("attractor", Look(None, None, None, None), rng) for _ in range(100)}
+    assert bare == {"a strange attractor"}  # nothing measured, nothing claimed
+    assert kind_prompt("attractor") == "a strange attractor" and kind_prompt("flow") == "flow lines"
+
+
+def test_every_sketch_has_a_distinct_kind_prompt_and_the_vocabulary_lists_its_words():
+    from gencraft.ml.clip.tiny.dataset import caption_vocabulary
+    from gencraft.ml.refine.tiny.dataset import art_sketches
+
+    assert {p.stem for p in art_sketches()} == set(KINDS)  # every art sketch, no fixture
+    prompts = [kind_prompt(s) for s in KINDS]
+    assert len(set(prompts)) == len(prompts)
+    words = set(caption_vocabulary())
+    for p in prompts:
+        assert set(p.split()) <= words, p
+    assert {"sparse", "dense", "warm", "cool", "dark", "light"} <= words
+
+
+def test_caption_loss_is_clip_loss_for_distinct_captions_and_groups_identical_ones():
+    torch = pytest.importorskip("torch")
+    from open_clip.loss import ClipLoss
+
+    from gencraft.ml.clip.tiny.train import caption_loss
+
+    g = torch.Generator().manual_seed(0)
+    img = torch.nn.functional.normalize(torch.randn(6, 8, generator=g), dim=-1)
+    txt = torch.nn.functional.normalize(torch.randn(6, 8, generator=g), dim=-1)
+    scale = torch.tensor(10.0)
+    distinct = [f"c{i}" for i in range(6)]
+    assert torch.allclose(caption_loss(img, txt, scale, distinct), ClipLoss()(img, txt, scale), atol=1e-6)
+    # images with the same caption: which of their texts goes with which image does not matter
+    same = ["a", "a", "b", "c", "d", "e"]
+    swapped = txt[[1, 0, 2, 3, 4, 5]]
+    assert torch.allclose(caption_loss(img, txt, scale, same), caption_loss(img, swapped, scale, same), atol=1e-6)
+    assert not torch.allclose(ClipLoss()(img, txt, scale), ClipLoss()(img, swapped, scale), atol=1e-3)
+
+
+def test_sample_crops_are_deterministic_and_opaque():
+    pytest.importorskip("torch")
+    from gencraft.ml.clip.tiny.sketch_renders import SketchSet, sample_crops
+
+    rng = np.random.default_rng(3)
+    images = rng.integers(0, 256, size=(4, 40, 40, 3), dtype=np.uint8)
+    data = SketchSet(images, ["flow"] * 4, [Look(None, None, None, None)] * 4)
+    a, ia = sample_crops(data, np.random.default_rng(1), 5, 32)
+    b, ib = sample_crops(data, np.random.default_rng(1), 5, 32)
+    assert a.shape == (5, 32, 32, 4) and (a[..., 3] == 255).all()
+    assert np.array_equal(a, b) and ia == ib
