@@ -96,8 +96,9 @@ def run_exploration() -> dict:
     gencraft("explore", f"sketches/{EXPLORE_SKETCH}.py", "--prompt", EXPLORE_PROMPT, "--budget", "40",
              "--seed", "0", "--out", folder.relative_to(ROOT), "--study", (folder / "study.db").relative_to(ROOT))
     looks = landed(folder / "best_01.png")
-    print(f"    best render: {', '.join(f'{k} {v}' for k, v in looks.items())} "
-          f"({'on target' if looks['on target'] else 'off target'}: {EXPLORE_TARGET})", flush=True)
+    words = ", ".join(f"{k} {v or 'in between'}" for k, v in looks.items() if k != "on target")
+    print(f"    best render: {words} ({'on target' if looks['on target'] else 'off target'}: {EXPLORE_TARGET})",
+          flush=True)
     return {"sketch": EXPLORE_SKETCH, "prompt": EXPLORE_PROMPT, "folder": "explore/", "best": looks}
 
 
@@ -204,7 +205,7 @@ def _landed_note(explore: dict) -> str:
     best = explore.get("best")
     if not best:
         return ""
-    words = ", ".join(f"{k} {v or 'mixed'}" for k, v in best.items() if k != "on target")
+    words = ", ".join(f"{k} {v or 'in between'}" for k, v in best.items() if k != "on target")
     return f"The best render, measured from its pixels: {html.escape(words)} — " + (
         "on target." if best["on target"] else "not on target.")
 
