@@ -168,7 +168,7 @@ def test_score_cli_bad_input_exits_2(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_training_is_deterministic_and_loads(tmp_path, capsys):
+def test_training_is_deterministic_and_loads(tmp_path):
     """The same command twice gives byte-identical weights (a tiny configuration: two sketches,
     two renders each, a few steps; the first run renders the sketch data, the second reads it
     from the cache); another seed gives other weights. Each run is a fresh process, as a

@@ -26,7 +26,7 @@ import torch
 from gencraft.atomic import atomic_path, write_text
 from gencraft.ml.clip.load import CONFIG_NAME, WEIGHTS_NAME
 from gencraft.ml.clip.preprocess import Preprocessor, to_float_rgb
-from gencraft.ml.clip.tiny.config import PREPROCESS_CFG, open_clip_config, register
+from gencraft.ml.clip.tiny.config import PREPROCESS_CFG, TRAIN_DEFAULTS, open_clip_config, register
 from gencraft.ml.clip.tiny.dataset import PREFIXES, SHAPES, sample_batch, sample_contrast_batch
 
 RENDER_SIZES = (64, 64, 96)
@@ -60,19 +60,24 @@ def caption_loss(image_features: torch.Tensor, text_features: torch.Tensor, logi
                   - (target * logits.T.log_softmax(dim=1)).sum(dim=1).mean())
 
 
-def train(out: Path, steps: int = 1200, seed: int = 0, batch_size: int = 64, lr: float = 2e-3,
-          progress: bool = True, threads: int | None = None, save_every: int = 0,
-          shape_steps: int = 400, sketch_share: float = 0.5, per_sketch: int = 96,
+def train(out: Path, steps: int = TRAIN_DEFAULTS["steps"], seed: int = 0,
+          batch_size: int = TRAIN_DEFAULTS["batch_size"], lr: float = 2e-3, progress: bool = True,
+          threads: int | None = None, save_every: int = 0, shape_steps: int = TRAIN_DEFAULTS["shape_steps"],
+          sketch_share: float = TRAIN_DEFAULTS["sketch_share"], per_sketch: int = TRAIN_DEFAULTS["per_sketch"],
           sketches: list[str] | None = None, cache_dir: Path | None = None, workers: int = 2) -> dict:
     """Train and save the tiny CLIP to ``out``; returns the training summary (also saved as json).
 
     Two phases on one model. First ``steps`` steps from scratch on batches
-    that are ``sketch_share`` sketch renders (``per_sketch`` token hashes of
-    each bundled sketch, rendered once into ``cache_dir`` by ``workers``
-    processes) and the rest random primitive scenes. Then ``shape_steps``
-    steps at a quarter of the learning rate with half the primitives in such
-    groups (more than that costs colour accuracy). ``save_every=N`` saves every N steps, so an interrupted run
-    still leaves a usable model.
+    that are ``sketch_share`` crops of sketch renders (``per_sketch`` token
+    hashes of each bundled sketch, rendered once into ``cache_dir`` by
+    ``workers`` processes) and the rest primitive scenes, a quarter of them in
+    groups of one colour with every shape
+    (:func:`.dataset.sample_contrast_batch`): only the shape word tells those
+    apart, where in random batches colour nearly always does. Then
+    ``shape_steps`` steps at a quarter of the learning rate with half the
+    primitives in such groups (more than that costs colour accuracy).
+    ``save_every=N`` saves every N steps, so an interrupted run still leaves
+    a usable model.
     """
     import open_clip
 
