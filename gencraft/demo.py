@@ -96,9 +96,8 @@ def run_exploration() -> dict:
     gencraft("explore", f"sketches/{EXPLORE_SKETCH}.py", "--prompt", EXPLORE_PROMPT, "--budget", "40",
              "--seed", "0", "--out", folder.relative_to(ROOT), "--study", (folder / "study.db").relative_to(ROOT))
     looks = landed(folder / "best_01.png")
-    words = ", ".join(f"{k} {v or 'in between'}" for k, v in looks.items() if k != "on target")
-    print(f"    best render: {words} ({'on target' if looks['on target'] else 'off target'}: {EXPLORE_TARGET})",
-          flush=True)
+    print(f"    best render: {_look_words(looks)} ({'on target' if looks['on target'] else 'off target'}: "
+          f"{EXPLORE_TARGET})", flush=True)
     return {"sketch": EXPLORE_SKETCH, "prompt": EXPLORE_PROMPT, "folder": "explore/", "best": looks}
 
 
@@ -112,6 +111,11 @@ def landed(path: Path) -> dict:
         look = measure(np.asarray(im.convert("RGB")))
     found = {k: getattr(look, k) for k in ("background", "warmth", "density")}
     return {**found, "on target": all(found[k] == v for k, v in EXPLORE_TARGET.items())}
+
+
+def _look_words(looks: dict) -> str:
+    """'background dark, warmth warm, density in between' (a measurement None is in between)."""
+    return ", ".join(f"{k} {v or 'in between'}" for k, v in looks.items() if k != "on target")
 
 
 def run_compare() -> dict:
@@ -205,8 +209,7 @@ def _landed_note(explore: dict) -> str:
     best = explore.get("best")
     if not best:
         return ""
-    words = ", ".join(f"{k} {v or 'in between'}" for k, v in best.items() if k != "on target")
-    return f"The best render, measured from its pixels: {html.escape(words)} — " + (
+    return f"The best render, measured from its pixels: {html.escape(_look_words(best))} — " + (
         "on target." if best["on target"] else "not on target.")
 
 

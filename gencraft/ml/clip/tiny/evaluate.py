@@ -54,11 +54,11 @@ def accuracy(model, n: int = 200, seed: int = HELD_OUT_SEED, size: int = 96) -> 
     return result
 
 
-#: the two prompts each palette-family task chooses between (index 0 / 1)
+#: per palette-family task (a :class:`Look` field): its two values and the prompt for each
 FAMILY_TASKS = {
-    "background": ("background", ("dark", "light"), ("dark background", "light background")),
-    "warmth": ("warmth", ("warm", "cool"), ("warm colours", "cool colours")),
-    "density": ("density", ("sparse", "dense"), ("sparse", "dense")),
+    "background": (("dark", "light"), ("dark background", "light background")),
+    "warmth": (("warm", "cool"), ("warm colours", "cool colours")),
+    "density": (("sparse", "dense"), ("sparse", "dense")),
 }
 
 
@@ -74,12 +74,12 @@ def sketch_accuracy(model, data) -> dict:
               "kind chance": 1.0 / len(kinds)}
     result["kind per sketch"] = {k: float(np.mean([p == k for p, t in zip(pred, data.stems) if t == k]))
                                  for k in kinds}
-    for task, (attr, values, prompts) in FAMILY_TASKS.items():
-        rows = [i for i, look in enumerate(data.looks) if getattr(look, attr) in values]
+    for task, (values, prompts) in FAMILY_TASKS.items():
+        rows = [i for i, look in enumerate(data.looks) if getattr(look, task) in values]
         if not rows:
             continue
         s = (emb[rows] @ model.embed_text(list(prompts)).T).numpy()
-        truth = np.array([values.index(getattr(data.looks[i], attr)) for i in rows])
+        truth = np.array([values.index(getattr(data.looks[i], task)) for i in rows])
         result[task] = float(np.mean(s.argmax(axis=1) == truth))
         result[f"{task} n"] = len(rows)
     return result
