@@ -116,6 +116,73 @@ def test_small_arrays_use_the_serial_kernels(monkeypatch):
     assert not used[0].endswith("_serial")
 
 
+def _bits(a):
+    return np.asarray(a, dtype=np.float64).view(np.int64)
+
+
+@pytest.mark.parametrize("seed", [0, 3, -7, 2**40 + 1, 2**63 - 1, -2**63, 2**64 + 5])
+def test_small_grids_fast_path_gives_the_bits_of_every_other_route(seed, monkeypatch):
+    """``x[None, :]`` by ``y[:, None]`` is detected first and runs simplex2_grid through its
+    compiled entry point (after one call through the dispatcher); fbm on the same grid runs
+    fractal2_grid the same way. Values equal opensimplex and every general route, to the bit,
+    including NaN, inf and -0.0 coordinates."""
+    monkeypatch.setattr(noise, "_SERIAL", {})  # start from the first (dispatcher) call
+    rng = np.random.default_rng(abs(seed) % 997)
+    xs = np.concatenate([rng.uniform(-50, 50, 5), [0.0, -0.0, 3.0]])
+    ys = np.concatenate([rng.uniform(-50, 50, 4), [-0.0, 1e300, np.nan, np.inf]])
+    X, Y = np.meshgrid(xs, ys)
+    first = noise.simplex2(xs[None, :], ys[:, None], seed=seed)
+    again = noise.simplex2(xs[None, :], ys[:, None], seed=seed)
+    assert noise._SERIAL["simplex2_grid"] is not _grid.simplex2_grid_serial, "no compiled entry point"
+    assert first.shape == (ys.size, xs.size) and np.array_equal(_bits(first), _bits(again))
+    routes = {
+        "opensimplex": opensimplex.OpenSimplex(seed).noise2array(xs, ys[:4]),
+        "meshgrid arrays": noise.simplex2(X, Y, seed=seed),
+        "Fortran-order arrays": noise.simplex2(np.asfortranarray(X), np.asfortranarray(Y), seed=seed),
+        "1-D arrays": noise.simplex2(X.ravel(), Y.ravel(), seed=seed).reshape(X.shape),
+        "strided axes": noise.simplex2(np.repeat(xs, 2)[None, ::2], ys[:, None], seed=seed),
+        "table as seed": noise.simplex2(xs[None, :], ys[:, None], seed=noise.table(seed)),
+        "per point": [[noise.simplex2(float(x), float(y), seed=seed) for x in xs] for y in ys],
+    }
+    for name, got in routes.items():
+        assert np.array_equal(_bits(got), _bits(first[:len(got)])), name
+    assert np.isnan(first[-2:]).all() and not np.isnan(first[:-2]).any()
+
+    got = noise.fbm(xs[None, :], ys[:, None], seed=seed, octaves=4)
+    assert np.array_equal(_bits(got), _bits(noise.fbm(xs[None, :], ys[:, None], seed=seed, octaves=4)))
+    for name, other in {"arrays": noise.fbm(X, Y, seed=seed, octaves=4),
+                        "fbm_grid": noise.fbm_grid(xs, ys, seed=seed, octaves=4),
+                        "per point": [[noise.fbm(float(x), float(y), seed=seed, octaves=4) for x in xs] for y in ys]
+                        }.items():
+        assert np.array_equal(_bits(got), _bits(other)), f"fbm {name}"
+
+
+def test_small_grid_fast_path_types_and_seeds(monkeypatch):
+    """The first call fixes the entry point; later calls with read-only, float32, int or
+    numpy-scalar-seeded inputs still give the same values. Seeds are checked as before."""
+    monkeypatch.setattr(noise, "_SERIAL", {})
+    xs, ys = np.linspace(-3.0, 9.0, 8), np.linspace(1.0, 5.0, 8)
+    ro_x, ro_y = xs.copy(), ys.copy()
+    ro_x.setflags(write=False)
+    ro_y.setflags(write=False)
+    expected = opensimplex.OpenSimplex(5).noise2array(xs, ys)
+    assert np.array_equal(noise.simplex2(ro_x[None, :], ro_y[:, None], seed=5), expected)  # read-only first
+    assert np.array_equal(noise.simplex2(xs[None, :], ys[:, None], seed=5), expected)
+    assert np.array_equal(noise.simplex2(xs[None, :], ys[:, None], seed=np.int64(5)), expected)
+    assert np.array_equal(noise.simplex2(xs[None, :], ys[:, None], seed=2**64 + 5), expected)  # wraps like opensimplex
+    f32 = np.arange(8, dtype=np.float32) * 0.5
+    assert np.array_equal(noise.simplex2(f32[None, :], ys[:, None], seed=5),
+                          noise.simplex2(f32.astype(np.float64)[None, :], ys[:, None], seed=5))
+    assert np.array_equal(noise.simplex2(np.arange(8)[None, :], np.arange(3)[:, None], seed=5),
+                          opensimplex.OpenSimplex(5).noise2array(np.arange(8.0), np.arange(3.0)))
+    assert noise.simplex2(xs[None, :0], ys[:, None], seed=5).shape == (8, 0)
+    for bad in (1.0, 5.5, True, np.float64(5.0), "5"):
+        with pytest.raises(UserError, match="seed"):
+            noise.simplex2(xs[None, :], ys[:, None], seed=bad)
+        with pytest.raises(UserError, match="seed"):
+            noise.fbm(xs[None, :], ys[:, None], seed=bad)
+
+
 def test_scalar_calls_return_floats_and_validate():
     assert isinstance(noise.simplex2(0.25, 0.5, seed=9), float)
     assert noise.simplex2(0.25, 0.5, seed=9) == noise.simplex2(0.25, 0.5, seed=9)  # second call: fast path

@@ -25,10 +25,13 @@ Speed where sketches call noise:
   (no arrays, no threads), as fast as ``opensimplex.noise2``.
 - **Arrays**: below ``PARALLEL_MIN`` noise evaluations they are computed in the
   calling thread (a parallel region costs more than it saves, most of all on a
-  busy machine); larger ones use every Numba thread. Both give the same bits.
+  busy machine), through the kernel's compiled entry point (no per-call type
+  dispatch); larger ones use every Numba thread. Both give the same bits.
   Outer products such as ``simplex3(x[None, None, :], y[None, :, None],
   z[:, None, None])`` (the layout of ``opensimplex.noise3array``) run on the
-  axes, without materialising full coordinate arrays.
+  axes, without materialising full coordinate arrays; ``simplex2(x[None, :],
+  y[:, None])`` (``noise2array``'s layout) is recognised first, in a few
+  attribute reads, so an 8x8 grid costs a few µs a call.
 - **Inside your own ``@numba.njit`` code**: call ``noise.simplex2``,
   ``simplex3``, ``simplex4``, ``opensimplex2`` and ``perlin3`` per point with
   scalar coordinates; they compile into your kernel. Pass a table made once
@@ -87,6 +90,7 @@ MAX_OCTAVES = 64
 #: thread; larger ones in parallel. Same values either way.
 PARALLEL_MIN = 16384
 _COST = {2: 1, 3: 2, 4: 4}
+_F64 = np.dtype(np.float64)
 
 
 def _serial(work: int) -> bool:
@@ -94,8 +98,21 @@ def _serial(work: int) -> bool:
 
 
 def _pick(name: str, work: int):
-    """The kernel `name` of grid.py, or its serial twin for small work."""
-    return getattr(_grid, name + "_serial" if _serial(work) else name)
+    """The kernel `name` of grid.py, or its serial twin for small work.
+
+    A serial twin is handed out as its compiled entry point once it has run
+    (``_lazy_serial``): small arrays are where per-call overhead shows, and
+    Numba's type dispatch is ~0.3 µs of a ~2 µs call. Safe because each kernel
+    always gets the same types here: C-contiguous float64 coordinate arrays
+    (``_outer2``, ``_grid_axes``, ``_coords``, ``_axis``), the int64 table from
+    ``_seed_table``, float64 outputs made here, Python ints and floats from the
+    checks. (Inputs may be read-only, which Numba types apart; the kernels
+    only read them.)
+    """
+    if not _serial(work):
+        return getattr(_grid, name)
+    fn = _SERIAL.get(name)
+    return fn if fn is not None else _lazy_serial(name)
 
 
 def table(seed: int = 0) -> np.ndarray:
@@ -110,6 +127,10 @@ def table(seed: int = 0) -> np.ndarray:
 
 # ---------------------------------------------------------------- validation
 def _seed_table(seed) -> np.ndarray:
+    if type(seed) is int:  # a seed seen before: one dict lookup (~0.05 µs, not ~0.6)
+        t = _TABLES.get(seed)
+        if t is not None:
+            return t
     if isinstance(seed, np.ndarray):
         if seed.dtype != np.int64 or seed.shape != (PERM_SIZE,) or not seed.flags.c_contiguous:
             raise UserError(f"a noise table must be noise.table(seed) (int64, length {PERM_SIZE}); "
@@ -160,7 +181,15 @@ def _fractal_args(octaves, lacunarity, gain) -> tuple[int, float, float]:
 
 # ---------------------------------------------------------------- broadcasting
 def _coords(*values):
-    """Broadcast coordinates; return (2D C-contiguous float arrays, shape, scalar?)."""
+    """Broadcast coordinates; return (2D C-contiguous float arrays, shape, scalar?).
+
+    Arrays that are already C-contiguous float64 of one shape (the common case)
+    are only reshaped: ``np.broadcast_arrays`` alone costs more than noise on a
+    small array."""
+    shape = getattr(values[0], "shape", None)
+    if shape and all(type(v) is np.ndarray and v.shape == shape and v.dtype is _F64 and v.flags.c_contiguous
+                     for v in values):
+        return [v.reshape(_flat(shape)) for v in values], shape, False
     scalar = all(np.ndim(v) == 0 for v in values)
     try:
         arrays = [np.asarray(v, dtype=np.float64) for v in values]
@@ -172,13 +201,17 @@ def _coords(*values):
         shapes = " and ".join(str(np.shape(a)) for a in arrays)
         raise UserError(f"noise coordinates of shapes {shapes} do not broadcast together") from None
     shape = arrays[0].shape
-    if len(shape) == 2:
-        flat = shape
-    elif len(shape) < 2:
-        flat = (1, int(np.prod(shape)))
-    else:
-        flat = (int(np.prod(shape[:-1])), shape[-1])
+    flat = _flat(shape)
     return [np.ascontiguousarray(a).reshape(flat) for a in arrays], shape, scalar
+
+
+def _flat(shape) -> tuple:
+    """The 2D shape the array kernels see: rows of the last axis."""
+    if len(shape) == 2:
+        return shape
+    if len(shape) < 2:
+        return 1, math.prod(shape)
+    return math.prod(shape[:-1]), shape[-1]
 
 
 def _finish(out: np.ndarray, shape, scalar: bool):
@@ -191,51 +224,71 @@ def _grid_axes(values):
     (x last: ``x[None, :]``, ``y[:, None]``; the layout of opensimplex's
     ``noise3array``), each axis being a coordinate's values or a single value;
     else None. Such grids run the grid kernels on the axes, without
-    materialising full coordinate arrays."""
+    materialising full coordinate arrays.
+
+    Written for speed (it runs on every array call): a float64 array passes
+    with an identity test.
+    """
     arrays = [v if type(v) is np.ndarray else np.asarray(v) for v in values]
-    nd = 0
-    for a in arrays:
-        if a.dtype.kind not in "fiu":
-            return None
-        nd = max(nd, a.ndim)
-    axes = []
+    nd = max(a.ndim for a in arrays)
     shape = [1] * nd
+    axes = []
     for i, a in enumerate(arrays):
-        if a.size != 1:
-            ax = nd - 1 - i
-            if ax < 0 or a.size != a.shape[a.ndim - 1 - i] if a.ndim > i else True:
+        n = a.size
+        if n != 1:  # it varies along one axis only: axis -(i + 1) of itself and of the result
+            k = a.ndim - 1 - i
+            if k < 0 or a.shape[k] != n:
                 return None
-            shape[ax] = a.size
-        if a.dtype != np.float64 or not a.flags.c_contiguous:
-            a = np.ascontiguousarray(a, dtype=np.float64)
-        axes.append(a.reshape(-1))
+            shape[nd - 1 - i] = n
+        if a.dtype is not _F64:
+            if a.dtype.kind not in "fiu":
+                return None
+            a = a.astype(np.float64)
+        axes.append(a.ravel())  # C-contiguous: a view when `a` is, else a copy
     return axes, tuple(shape)
+
+
+def _outer2(x, y):
+    """``_grid_axes`` for the commonest 2D grid, ``x[None, :]`` by ``y[:, None]`` of
+    float64 arrays (the ``noise2array`` layout), else None. Tested first, in a
+    few attribute reads: on a small grid the general test costs more than the noise."""
+    if type(x) is np.ndarray and type(y) is np.ndarray and x.dtype is _F64 and y.dtype is _F64:
+        xs, ys = x.shape, y.shape
+        if len(xs) == 2 == len(ys) and xs[0] == 1 == ys[1]:
+            return (x.ravel(), y.ravel()), (ys[0], xs[1])
+    return None
 
 
 def _fractal(coords, seed, kind, mode, octaves, lacunarity, gain):
     perm = _seed_table(seed)
     dims = len(coords)
-    if all(c.ndim == 0 if type(c) is np.ndarray else np.ndim(c) == 0 for c in coords):  # one sample: no arrays
-        c = [_scalar(v) for v in coords]
-        if dims == 2:
-            return _fractal2_at(kind, mode, c[0], c[1], perm, octaves, lacunarity, gain)
-        if dims == 3:
-            return _fractal3_at(kind, mode, c[0], c[1], c[2], perm, octaves, lacunarity, gain)
-        return _fractal4_at(mode, c[0], c[1], c[2], c[3], perm, octaves, lacunarity, gain)
-    grid = _grid_axes(coords)
+    grid = _outer2(*coords) if dims == 2 else None  # the commonest grid, by the cheapest test
+    if grid is None:
+        if all(c.ndim == 0 if type(c) is np.ndarray else np.ndim(c) == 0 for c in coords):  # one sample: no arrays
+            c = [_scalar(v) for v in coords]
+            if dims == 2:
+                return _fractal2_at(kind, mode, c[0], c[1], perm, octaves, lacunarity, gain)
+            if dims == 3:
+                return _fractal3_at(kind, mode, c[0], c[1], c[2], perm, octaves, lacunarity, gain)
+            return _fractal4_at(mode, c[0], c[1], c[2], c[3], perm, octaves, lacunarity, gain)
+        grid = _grid_axes(coords)
     if grid is not None:
         axes, shape = grid
-        n = math.prod(shape)
-        if n == 0:
+        work = math.prod(shape) * octaves * _COST[dims]
+        if not work:
             return np.empty(shape)
-        work = n * octaves * _COST[dims]
         if dims == 2:
-            out = _pick("fractal2_grid", work)(*axes, perm, kind, mode, octaves, lacunarity, gain)
+            if octaves == 1 and kind == SIMPLEX and mode == MODE_FBM:
+                # plain simplex2: the 3-argument kernel, same bits (one octave is
+                # 0.0 + noise(x*1.0 + 0.0, ...) / 1.0, which can only turn -0.0 into 0.0)
+                out = _pick("simplex2_grid", work)(*axes, perm)
+            else:
+                out = _pick("fractal2_grid", work)(*axes, perm, kind, mode, octaves, lacunarity, gain)
         elif dims == 3:
             out = _pick("fractal3_grid", work)(*axes, perm, kind, mode, octaves, lacunarity, gain)
         else:
             out = _pick("fractal4_grid", work)(*axes, perm, mode, octaves, lacunarity, gain)
-        return out.reshape(shape)
+        return out if out.shape == shape else out.reshape(shape)
     arrays, shape, scalar = _coords(*coords)
     out = np.empty(arrays[0].shape, dtype=np.float64)
     if out.size:
@@ -255,12 +308,22 @@ def _fractal(coords, seed, kind, mode, octaves, lacunarity, gain):
 # what a sketch's Python loop hits. The kernel is called through its compiled
 # entry point, skipping Numba's per-call type dispatch (a third of a 0.3 µs
 # call): the checks above it guarantee the argument types it was compiled for.
+# simplex2 then tries noise2array's grid layout (``x[None, :]``, ``y[:, None]``),
+# which goes to the grid kernel without ``_fractal``'s general tests (on an 8x8
+# grid those cost about as much as the 64 samples).
 def _entry_point(dispatcher, *args):
-    """The compiled function behind `dispatcher` for these argument types (the dispatcher if unavailable)."""
+    """(The compiled function behind `dispatcher` for these argument types, the
+    dispatcher's result). Falls back to the dispatcher itself if Numba offers no
+    entry point or it does not give the same result on a second call."""
     result = dispatcher(*args)
     try:
         fn = dispatcher.overloads[tuple(dispatcher.typeof_pyval(a) for a in args)].entry_point
-        return (fn if fn(*args) == result or result != result else dispatcher), result
+        again = fn(*args)
+        if isinstance(result, np.ndarray):
+            same = np.array_equal(again, result, equal_nan=True)
+        else:
+            same = again == result or result != result
+        return (fn if same else dispatcher), result
     except Exception:  # noqa: BLE001 - an optimisation; the dispatcher always works
         return dispatcher, result
 
@@ -279,6 +342,21 @@ _s4_fast = _lazy("_s4_fast", _simplex4_at)
 _os2_fast = _lazy("_os2_fast", _os2_at)
 _p3_fast = _lazy("_p3_fast", _perlin3_at)
 
+_SERIAL: dict = {}  # grid.py kernel name -> compiled entry point of its serial twin (see _pick)
+
+
+def _lazy_serial(name: str):
+    """The serial twin of grid.py's `name` for one call through its dispatcher,
+    which records the compiled entry point that ``_pick`` hands out from then on."""
+    dispatcher = getattr(_grid, name + "_serial")
+
+    def first_call(*args):
+        fn, result = _entry_point(dispatcher, *args)
+        _SERIAL[name] = fn
+        return result
+    first_call.__name__ = dispatcher.py_func.__name__
+    return first_call
+
 
 def simplex2(x, y, seed: int = 0):
     """OpenSimplex 2D, equal to ``opensimplex.OpenSimplex(seed).noise2(x, y)``; about [-1, 1]."""
@@ -286,6 +364,10 @@ def simplex2(x, y, seed: int = 0):
         t = _TABLES.get(seed)
         if t is not None:
             return _s2_fast(x, y, t)
+    grid = _outer2(x, y)
+    if grid is not None:  # same bits as _fractal's route, for less Python
+        (xs, ys), _ = grid
+        return _pick("simplex2_grid", xs.size * ys.size)(xs, ys, _seed_table(seed))
     return _fractal((x, y), seed, SIMPLEX, MODE_FBM, 1, 1.0, 1.0)
 
 
