@@ -89,3 +89,31 @@ def test_sample_crops_are_deterministic_and_opaque():
     b, ib = sample_crops(data, np.random.default_rng(1), 5, 32)
     assert a.shape == (5, 32, 32, 4) and (a[..., 3] == 255).all()
     assert np.array_equal(a, b) and ia == ib
+
+
+SKETCH_THAT_KILLS_ITS_PROCESS = '''
+import os
+SIZE = (64, 64)
+
+def draw(c, rng, p):
+    if os.environ.get("GENCRAFT_TEST_PARENT") != str(os.getpid()):
+        os._exit(3)  # a hard crash (a segfault, the OOM killer) in a render worker
+    c.background("#ffffff")
+'''
+
+
+@pytest.mark.timeout(180)
+def test_a_render_worker_that_dies_stops_the_run_instead_of_hanging(tmp_path, write_sketch, monkeypatch):
+    """multiprocessing.Pool replaced a dead worker and waited forever for its lost job
+    (seen when training the tiny CLIP while a module was half-edited): now the run stops
+    with an error naming the sketch."""
+    import os
+
+    from gencraft.ml.refine.tiny.dataset import render_set
+
+    monkeypatch.setenv("GENCRAFT_TEST_PARENT", str(os.getpid()))  # the sketch draws in this process only
+    path = write_sketch(SKETCH_THAT_KILLS_ITS_PROCESS, "crasher.py")
+    assert render_set([path], 2, 16, cache_dir=None, workers=1, progress=False).images.shape == (2, 16, 16, 3)
+    with pytest.raises(RuntimeError, match="render worker died while rendering crasher.py"):
+        render_set([path], 2, 16, cache_dir=tmp_path / "cache", workers=2, progress=False)
+    assert not list(tmp_path.rglob("*.npz"))  # nothing cached for the sketch that did not finish

@@ -76,6 +76,21 @@ def _render_one(job: tuple[str, str, int]) -> np.ndarray | str:
         return f"{Path(path).stem} {token}: {str(exc).splitlines()[0]}"
 
 
+def _map_renders(pool, jobs: list, sketch: Path):
+    """:func:`_render_one` over ``jobs`` in order, in ``pool`` (or here when None);
+    a worker that dies stops the run with an error naming the sketch."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if pool is None:
+        yield from map(_render_one, jobs)
+        return
+    try:
+        yield from pool.map(_render_one, jobs, chunksize=2)
+    except BrokenProcessPool as exc:
+        raise RuntimeError(f"a render worker died while rendering {sketch.name} (a crash, or out of memory): "
+                           "the run stops here; sketches rendered before it are cached") from exc
+
+
 def _digest(path: Path, size: int, per_sketch: int, collection: str) -> str:
     h = hashlib.sha256(json.dumps([size, per_sketch, collection]).encode())
     h.update(path.read_bytes())
@@ -113,14 +128,17 @@ def render_set(paths: list[Path], per_sketch: int, size: int = 64, collection: s
     pool = None
     if workers > 1 and todo:
         import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
 
-        pool = mp.get_context("spawn").Pool(workers)
+        # not multiprocessing.Pool: when one of its workers dies (a crash, the OOM killer) it
+        # starts another and waits forever for the lost job; this raises BrokenProcessPool
+        pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
     failed: list[str] = []
     try:
         for slot, p, cache in todo:
             jobs = [(str(p), t, size) for t in tokens]
             results = []
-            for img in (pool.imap(_render_one, jobs, chunksize=2) if pool else map(_render_one, jobs)):
+            for img in _map_renders(pool, jobs, p):
                 results.append(img)
                 bar.update()
             failed += [r for r in results if isinstance(r, str)]
@@ -138,8 +156,7 @@ def render_set(paths: list[Path], per_sketch: int, size: int = 64, collection: s
     finally:
         bar.close()
         if pool is not None:
-            pool.close()
-            pool.join()
+            pool.shutdown(cancel_futures=True)
     if failed:
         import warnings
 
