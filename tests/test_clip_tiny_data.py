@@ -104,9 +104,9 @@ def draw(c, rng, p):
 
 @pytest.mark.timeout(180)
 def test_a_render_worker_that_dies_stops_the_run_instead_of_hanging(tmp_path, write_sketch, monkeypatch):
-    """multiprocessing.Pool replaced a dead worker and waited forever for its lost job
-    (seen when training the tiny CLIP while a module was half-edited): now the run stops
-    with an error naming the sketch."""
+    """multiprocessing.Pool replaced a dead worker and waited forever for its lost job (seen
+    when a training script's spawned workers died at start-up: the run sat idle for half an
+    hour): now the run stops with an error naming the sketch."""
     import os
 
     from gencraft.ml.refine.tiny.dataset import render_set
