@@ -48,9 +48,9 @@ def test_held_out_caption_accuracy_well_above_chance(tiny):
     from gencraft.ml.clip.tiny.evaluate import accuracy
     acc = accuracy(tiny, n=150)
     print("held-out accuracy:", json.dumps(acc))
-    assert acc["colour"] >= 0.9         # chance 11%   (shipped model: 96.5%)
-    assert acc["shape"] >= 0.6          # chance 12.5% (shipped model: 70%)
-    assert acc["colour+shape"] >= 0.55  # chance 1.4%  (shipped model: 65.5%)
+    assert acc["colour"] >= 0.94        # chance 11%   (shipped model: 98.7% of these 150, v1 98%)
+    assert acc["shape"] >= 0.85         # chance 12.5% (shipped model: 90%, v2 before the word loss 70%)
+    assert acc["colour+shape"] >= 0.8   # chance 1.4%  (shipped model: 90%)
 
 
 @pytest.mark.slow
@@ -62,11 +62,12 @@ def test_held_out_sketch_kind_and_palette_family(tiny, tmp_path):
     data = sketch_set(4, HELDOUT_COLLECTION, cache_dir=tmp_path, workers=2, progress=False)
     acc = sketch_accuracy(tiny, data)
     print("held-out sketch accuracy:", json.dumps(acc))
-    assert acc["kind"] >= 0.9           # chance 7%  (shipped model, 12 tokens a sketch: 99.4%)
+    assert acc["kind"] >= 0.9           # chance 7%  (shipped model, 12 tokens a sketch: 96.4%)
     assert acc["background"] >= 0.9    # chance 50% (100%)
     assert acc["warmth"] >= 0.85        # chance 50% (98.4%)
     shipped = json.loads((TINY_CLIP_DIR / "training.json").read_text())["held_out"]
     assert shipped["kind"] >= 0.9 and shipped["warmth"] >= 0.85 and shipped["colour"] >= 0.94
+    assert shipped["shape"] >= 0.85 and shipped["background"] >= 0.85
 
 
 @pytest.mark.parametrize("colour, other", [("red", "blue"), ("blue", "red"), ("green", "purple"),
@@ -78,10 +79,10 @@ def test_colour_words(tiny, colour, other):
 
 
 def test_shape_words(tiny):
-    """Lines, dots and grids are told from filled shapes by the shape word alone, in any colour.
-    (Telling filled shapes apart by the shape word alone is the tiny model's weak spot; with a
-    colour in the prompt it is much better: see the sketch test below.)"""
-    words = ["circles", "lines", "dots", "grid"]
+    """Every shape is told from the others by the shape word alone, in any colour, filled
+    shapes among themselves included (squares read as circles 8 times in 8 with v1, and
+    were right 16 % of the time held out with v2 before it was trained on bare words)."""
+    words = ["circles", "squares", "triangles", "stars", "lines", "dots", "grid"]
     for shape in words:
         ims = [render_scene(Scene(c, shape, bg, many=True, large=False, outlined=False),
                             np.random.default_rng(k), 128)

@@ -78,6 +78,25 @@ def test_caption_loss_is_clip_loss_for_distinct_captions_and_groups_identical_on
     assert not torch.allclose(ClipLoss()(img, txt, scale), ClipLoss()(img, swapped, scale), atol=1e-3)
 
 
+def test_word_loss_is_cross_entropy_over_the_words_for_labelled_images_only():
+    torch = pytest.importorskip("torch")
+    from gencraft.ml.clip.tiny.train import word_loss
+
+    g = torch.Generator().manual_seed(1)
+    img = torch.nn.functional.normalize(torch.randn(5, 8, generator=g), dim=-1)
+    words = torch.nn.functional.normalize(torch.randn(3, 8, generator=g), dim=-1)
+    scale = torch.tensor(20.0)
+    labels = torch.tensor([2, -1, 0, 1, -1])  # -1: a sketch crop or a many-coloured scene, no word fits
+    logits = 20.0 * img @ words.T
+    by_hand = -sum(logits[i].log_softmax(0)[k] for i, k in ((0, 2), (2, 0), (3, 1))) / 3
+    assert torch.allclose(word_loss(img, words, scale, labels), by_hand, atol=1e-6)
+    assert float(word_loss(img, words, scale, torch.full((5,), -1))) == 0.0
+    # the right word closer to its image lowers the loss
+    closer = words.clone()
+    closer[2] = torch.nn.functional.normalize(words[2] + img[0], dim=-1)
+    assert word_loss(img[:1], closer, scale, labels[:1]) < word_loss(img[:1], words, scale, labels[:1])
+
+
 def test_sample_crops_are_deterministic_and_opaque():
     pytest.importorskip("torch")
     from gencraft.ml.clip.tiny.sketch_renders import SketchSet, sample_crops

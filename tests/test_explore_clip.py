@@ -10,9 +10,9 @@ what the README's numbers come from (run this file with -s to print them).
 Renders are 128 px (the model sees 64 px after an antialiased resize, as it
 does for the default 224-px renders): rendered at 64 px, the smallest shapes
 the sketch allows are 2 pixels across and a search finds that "red lines"
-scores well on a spray of tiny red triangles. The tiny CLIP still tells
-colours apart better than closed shapes (70 % held-out shape accuracy), which
-is why the acceptance prompt is "red lines";
+scores well on a spray of tiny red triangles. The tiny CLIP tells colours
+apart better than shapes (98.5 % and 88.5 % held out), which is why the
+acceptance prompt is "red lines";
 `test_tiny_clip_prefers_the_prompted_render` checks the premise (the model
 ranks the prompted combination first) separately, so a failure says whether
 the model or the search is at fault.
@@ -45,7 +45,7 @@ def one_torch_thread():
 
 
 PROMPT, TARGET = "red lines", {"colour": "red", "shape": "lines"}
-BUDGET, SIZE, SEEDS = 32, (128, 128), (0, 1, 2, 3)
+BUDGET, SIZE, SEEDS = 32, (128, 128), tuple(range(8))  # the README's eight seeds
 
 
 def steering_comparison(prompt=PROMPT, target=TARGET, budget=BUDGET, seeds=SEEDS, size=SIZE,

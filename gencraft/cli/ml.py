@@ -88,6 +88,8 @@ def ml_group():
               show_default=True, help="fraction of each batch that is sketch renders")
 @click.option("--sketch", "sketches", multiple=True,
               help="train on this bundled sketch (repeatable; default: every art sketch)")
+@click.option("--word-weight", type=click.FloatRange(min=0), default=TRAIN_DEFAULTS["word_weight"],
+              show_default=True, help="weight of the bare shape and colour words asked of every primitive scene")
 @click.option("--threads", type=click.IntRange(min=1), default=TRAIN_DEFAULTS["threads"], show_default=True,
               help="torch CPU threads (same seed and threads: the same weights)")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
@@ -96,8 +98,8 @@ def ml_group():
               show_default="~/.cache/gencraft/tiny-clip", help="render cache folder")
 @click.option("--eval/--no-eval", "evaluate", default=True, show_default=True,
               help="report held-out accuracy after training")
-def train_tiny_clip(out, steps, shape_steps, seed, batch_size, per_sketch, sketch_share, sketches, threads,
-                    workers, cache_dir, evaluate):
+def train_tiny_clip(out, steps, shape_steps, seed, batch_size, per_sketch, sketch_share, sketches, word_weight,
+                    threads, workers, cache_dir, evaluate):
     """Render captioned scenes and sketch tokens and train the tiny CLIP on them (CPU, minutes)."""
     from gencraft.ml.clip.tiny.train import train
 
@@ -105,7 +107,7 @@ def train_tiny_clip(out, steps, shape_steps, seed, batch_size, per_sketch, sketc
         raise UserError(f"--out {out} exists and is not a folder")
     summary = train(out, steps=steps, seed=seed, batch_size=batch_size, threads=threads, shape_steps=shape_steps,
                     per_sketch=per_sketch, sketch_share=sketch_share, sketches=list(sketches) or None,
-                    cache_dir=cache_dir, workers=workers)
+                    cache_dir=cache_dir, workers=workers, word_weight=word_weight)
     click.echo(f"saved {out} (final loss {summary.get('shape_final_loss', summary['final_loss']):.3f}, "
                f"{summary['train_seconds']:.0f} s)")
     if evaluate:

@@ -24,7 +24,7 @@ MODEL_CFG = {
 }
 #: the recipe of the shipped model (``gencraft ml train-tiny-clip`` with no options); no torch import
 TRAIN_DEFAULTS = {"steps": 3600, "shape_steps": 900, "batch_size": 64, "per_sketch": 96, "sketch_share": 0.5,
-                  "threads": 2}
+                  "threads": 2, "word_weight": 1.0}
 PREPROCESS_CFG = {
     "size": IMAGE_SIZE,
     "mean": [0.5, 0.5, 0.5],

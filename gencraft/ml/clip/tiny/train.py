@@ -8,9 +8,11 @@ background"). Images go through the same tensor preprocessing used at
 inference (:class:`gencraft.ml.clip.preprocess.Preprocessor`) and the loss is
 CLIP's contrastive loss with one change (:func:`caption_loss`): images whose
 captions are the same string count as positives of each other, since a batch
-often holds two "flow lines". Deterministic for a seed and thread count: data,
-crops and initialisation all come from the seed. The result is written
-atomically as an open_clip ``local-dir`` folder (config + fp16 safetensors).
+often holds two "flow lines". A word term (:func:`word_loss`) is added that
+asks every primitive scene its shape and its colour among the bare words.
+Deterministic for a seed and thread count: data, crops and initialisation all
+come from the seed. The result is written atomically as an open_clip
+``local-dir`` folder (config + fp16 safetensors).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from gencraft.atomic import atomic_path, write_text
 from gencraft.ml.clip.load import CONFIG_NAME, WEIGHTS_NAME
 from gencraft.ml.clip.preprocess import Preprocessor, to_float_rgb
 from gencraft.ml.clip.tiny.config import PREPROCESS_CFG, TRAIN_DEFAULTS, open_clip_config, register
-from gencraft.ml.clip.tiny.dataset import PREFIXES, SHAPES, sample_batch, sample_contrast_batch
+from gencraft.ml.clip.tiny.dataset import COLOURS, PREFIXES, SHAPES, sample_batch, sample_contrast_batch
 
 RENDER_SIZES = (64, 64, 96)
 META_NAME = "training.json"
@@ -60,11 +62,30 @@ def caption_loss(image_features: torch.Tensor, text_features: torch.Tensor, logi
                   - (target * logits.T.log_softmax(dim=1)).sum(dim=1).mean())
 
 
+def word_loss(image_features: torch.Tensor, word_features: torch.Tensor, logit_scale: torch.Tensor,
+              labels: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of each labelled image over the bare words of one attribute (label -1: none).
+
+    This is the zero-shot question the model is asked at use ("circles" or
+    "squares"?), posed on every primitive in the batch against every shape
+    word at once. The contrastive loss alone asks it rarely: a random batch
+    is nearly always told apart by colour, so shape learned slowly (70 %
+    held out; 88.5 % with this term) although the same image tower learns it
+    well when asked.
+    """
+    rows = labels >= 0
+    if not bool(rows.any()):
+        return image_features.new_zeros(())
+    logits = logit_scale * image_features[rows] @ word_features.T
+    return torch.nn.functional.cross_entropy(logits, labels[rows])
+
+
 def train(out: Path, steps: int = TRAIN_DEFAULTS["steps"], seed: int = 0,
           batch_size: int = TRAIN_DEFAULTS["batch_size"], lr: float = 2e-3, progress: bool = True,
           threads: int | None = None, save_every: int = 0, shape_steps: int = TRAIN_DEFAULTS["shape_steps"],
           sketch_share: float = TRAIN_DEFAULTS["sketch_share"], per_sketch: int = TRAIN_DEFAULTS["per_sketch"],
-          sketches: list[str] | None = None, cache_dir: Path | None = None, workers: int = 2) -> dict:
+          sketches: list[str] | None = None, cache_dir: Path | None = None, workers: int = 2,
+          word_weight: float = TRAIN_DEFAULTS["word_weight"]) -> dict:
     """Train and save the tiny CLIP to ``out``; returns the training summary (also saved as json).
 
     Two phases on one model. First ``steps`` steps from scratch on batches
@@ -76,8 +97,9 @@ def train(out: Path, steps: int = TRAIN_DEFAULTS["steps"], seed: int = 0,
     apart, where in random batches colour nearly always does. Then
     ``shape_steps`` steps at a quarter of the learning rate with half the
     primitives in such groups (more than that costs colour accuracy).
-    ``save_every=N`` saves every N steps, so an interrupted run still leaves
-    a usable model.
+    Both phases add ``word_weight`` times :func:`word_loss` for the shape
+    and the colour word of every primitive. ``save_every=N`` saves every N
+    steps, so an interrupted run still leaves a usable model.
     """
     import open_clip
 
@@ -100,7 +122,8 @@ def train(out: Path, steps: int = TRAIN_DEFAULTS["steps"], seed: int = 0,
     n_sketch = round(batch_size * sketch_share) if data is not None else 0
     summary = {"seed": seed, "batch_size": batch_size, "lr": lr, "sketch_share": sketch_share if data else 0.0,
                "per_sketch": per_sketch if data else 0, "sketch_renders": len(data) if data else 0,
-               "sketches": sorted(set(data.stems)) if data else [], "data_seconds": round(data_seconds, 1)}
+               "sketches": sorted(set(data.stems)) if data else [], "data_seconds": round(data_seconds, 1),
+               "word_weight": word_weight}
 
     def sampler(hard: bool):
         def sample(r: np.random.Generator, size: int):
@@ -108,25 +131,33 @@ def train(out: Path, steps: int = TRAIN_DEFAULTS["steps"], seed: int = 0,
             groups = int(n_prim * (0.5 if hard else 0.25)) // len(SHAPES)
             parts = []
             if n_prim > groups * len(SHAPES):
-                parts.append(sample_batch(r, n_prim - groups * len(SHAPES), size)[:2])
+                parts.append(_labelled(*sample_batch(r, n_prim - groups * len(SHAPES), size)))
             if groups:
-                parts.append(sample_contrast_batch(r, groups, size)[:2])
+                parts.append(_labelled(*sample_contrast_batch(r, groups, size)))
             if n_sketch:
-                parts.append(_sketch_batch(data, r, n_sketch, size))
-            return np.concatenate([p[0] for p in parts]), [c for p in parts for c in p[1]]
+                images, captions = _sketch_batch(data, r, n_sketch, size)
+                parts.append((images, captions, [(-1, -1)] * n_sketch))
+            return (np.concatenate([p[0] for p in parts]), [c for p in parts for c in p[1]],
+                    torch.tensor([lab for p in parts for lab in p[2]]))
         return sample
 
     losses = _run_phase(model, tokenizer, rng, steps, lr, sampler(False), "training tiny CLIP", progress,
-                        out, save_every, summary, t0)
+                        out, save_every, summary, t0, word_weight)
     summary.update(steps=steps, final_loss=float(np.mean(losses[-50:])))
     if shape_steps:
         torch.manual_seed(seed + 1)
         losses = _run_phase(model, tokenizer, np.random.default_rng([seed, 1]), shape_steps, lr / 4,
-                            sampler(True), "shape hard negatives", progress, out, 0, summary, t0)
+                            sampler(True), "shape hard negatives", progress, out, 0, summary, t0, word_weight)
         summary.update(shape_steps=shape_steps, shape_lr=lr / 4, shape_final_loss=float(np.mean(losses[-50:])))
     summary = _summary(summary, t0)
     save(model, Path(out), summary)
     return summary
+
+
+def _labelled(images, captions, scenes):
+    """A primitive batch with (shape, colour) word indices per image; -1 where no single word fits."""
+    return images, captions, [(SHAPES.index(sc.shape), COLOURS.index(sc.colour) if sc.colour in COLOURS else -1)
+                              for sc in scenes]
 
 
 def _sketch_batch(data, rng: np.random.Generator, n: int, size: int) -> tuple[np.ndarray, list[str]]:
@@ -137,8 +168,9 @@ def _sketch_batch(data, rng: np.random.Generator, n: int, size: int) -> tuple[np
     return images, [caption(data.stems[i], data.looks[i], rng, PREFIXES) for i in idx]
 
 
-def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, save_every, summary, t0):
-    """AdamW on :func:`caption_loss` with warmup + cosine decay; returns the losses."""
+def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, save_every, summary, t0,
+               word_weight=0.0):
+    """AdamW on :func:`caption_loss` (+ :func:`word_loss`) with warmup + cosine decay; returns the losses."""
     from tqdm import tqdm
 
     model.train()
@@ -155,13 +187,19 @@ def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, sa
     bar = tqdm(range(steps), desc=desc, unit="step", disable=not progress, dynamic_ncols=True)
     for step in bar:
         size = int(RENDER_SIZES[rng.integers(len(RENDER_SIZES))])
-        images, captions = sample(rng, size)
+        images, captions, labels = sample(rng, size)
         pixels = prep(to_float_rgb(torch.from_numpy(images)))
-        tokens = tokenizer(captions)
+        words = [*SHAPES, *COLOURS] if word_weight else []
+        tokens = tokenizer(captions + words)  # the bare words ride along in the same text batch
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         img_f, txt_f, scale = model(pixels, tokens)
-        loss = caption_loss(img_f, txt_f, scale, captions)
+        n = len(captions)
+        loss = caption_loss(img_f, txt_f[:n], scale, captions)
+        if word_weight:
+            shape_words, colour_words = txt_f[n:n + len(SHAPES)], txt_f[n + len(SHAPES):]
+            loss = loss + word_weight * (word_loss(img_f, shape_words, scale, labels[:, 0])
+                                         + word_loss(img_f, colour_words, scale, labels[:, 1]))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
