@@ -59,6 +59,13 @@ def test_every_sketch_has_a_distinct_kind_prompt_and_the_vocabulary_lists_its_wo
     assert {"sparse", "dense", "warm", "cool", "dark", "light"} <= words
 
 
+def _unit_rows(generator, n: int, dim: int = 8):
+    """n random unit vectors: stand-ins for CLIP's normalised embeddings."""
+    import torch
+
+    return torch.nn.functional.normalize(torch.randn(n, dim, generator=generator), dim=-1)
+
+
 def test_caption_loss_is_clip_loss_for_distinct_captions_and_groups_identical_ones():
     torch = pytest.importorskip("torch")
     from open_clip.loss import ClipLoss
@@ -66,8 +73,7 @@ def test_caption_loss_is_clip_loss_for_distinct_captions_and_groups_identical_on
     from gencraft.ml.clip.tiny.train import caption_loss
 
     g = torch.Generator().manual_seed(0)
-    img = torch.nn.functional.normalize(torch.randn(6, 8, generator=g), dim=-1)
-    txt = torch.nn.functional.normalize(torch.randn(6, 8, generator=g), dim=-1)
+    img, txt = _unit_rows(g, 6), _unit_rows(g, 6)
     scale = torch.tensor(10.0)
     distinct = [f"c{i}" for i in range(6)]
     assert torch.allclose(caption_loss(img, txt, scale, distinct), ClipLoss()(img, txt, scale), atol=1e-6)
@@ -83,8 +89,7 @@ def test_word_loss_is_cross_entropy_over_the_words_for_labelled_images_only():
     from gencraft.ml.clip.tiny.train import word_loss
 
     g = torch.Generator().manual_seed(1)
-    img = torch.nn.functional.normalize(torch.randn(5, 8, generator=g), dim=-1)
-    words = torch.nn.functional.normalize(torch.randn(3, 8, generator=g), dim=-1)
+    img, words = _unit_rows(g, 5), _unit_rows(g, 3)
     scale = torch.tensor(20.0)
     labels = torch.tensor([2, -1, 0, 1, -1])  # -1: a sketch crop or a many-coloured scene, no word fits
     logits = 20.0 * img @ words.T

@@ -177,6 +177,8 @@ def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, sa
     prep = Preprocessor(PREPROCESS_CFG)
     opt = torch.optim.AdamW(_param_groups(model, 0.05), lr=lr, betas=(0.9, 0.98), eps=1e-6)
     warmup = max(1, min(100, steps // 10))
+    # the bare words of word_loss ride along in every step's text batch; tokenized once
+    word_tokens = tokenizer([*SHAPES, *COLOURS]) if word_weight else None
 
     def lr_at(step: int) -> float:
         if step < warmup:
@@ -189,8 +191,9 @@ def _run_phase(model, tokenizer, rng, steps, lr, sample, desc, progress, out, sa
         size = int(RENDER_SIZES[rng.integers(len(RENDER_SIZES))])
         images, captions, labels = sample(rng, size)
         pixels = prep(to_float_rgb(torch.from_numpy(images)))
-        words = [*SHAPES, *COLOURS] if word_weight else []
-        tokens = tokenizer(captions + words)  # the bare words ride along in the same text batch
+        tokens = tokenizer(captions)
+        if word_tokens is not None:
+            tokens = torch.cat([tokens, word_tokens])
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         img_f, txt_f, scale = model(pixels, tokens)
